@@ -1,0 +1,13 @@
+export { AslInputError, fail, formatShape } from './errors';
+export {
+  toTensor,
+  assertRank,
+  assertSameShape,
+  assertNonEmpty,
+  assertFinite,
+  assertBinary,
+  assertOneOf,
+  assertInRange,
+  describe,
+} from './validate';
+export type { Matrix, Range } from './validate';

@@ -1,0 +1,18 @@
+export { JUPYTER_DISPLAY, isDisplayable, escapeHtml } from './mime';
+export type { MimeBundle, Displayable } from './mime';
+export { publish, inNotebook, newDisplay, setDisplayPublisher, activePublisher } from './publish';
+export type { DisplayHandle, DisplayPublisher, PublishOptions } from './publish';
+export {
+  showFigure,
+  figureHtml,
+  figureBundle,
+  figurePage,
+  saveFigure,
+  plotlyJsPath,
+  plotlyJsSource,
+  plotlyScriptTag,
+  PLOTLY_BUNDLE_ID,
+} from './plotly';
+export type { PlotlyFigure, FigureHtmlOptions, ShowFigureOptions } from './plotly';
+export { showTable, tableHtml, tableText, tableBundle, toPlainTable, formatCell } from './table';
+export type { PlainTable, TableLike, TableHtmlOptions } from './table';

@@ -1,0 +1,126 @@
+/**
+ * Tables as HTML: danfo DataFrames, arquero tables, arrays of records, or `{ columns, rows }`.
+ * In a notebook {@link showTable} displays the table; outside one it returns the HTML.
+ */
+import { escapeHtml, type MimeBundle } from './mime';
+import { publish } from './publish';
+
+/** A plain column-oriented table, the common form all supported inputs are converted to. */
+export interface PlainTable {
+  columns: string[];
+  rows: unknown[][];
+}
+
+export interface TableHtmlOptions {
+  /** Most rows shown (default 50); the rest are counted in a footer. */
+  limit?: number;
+  /** Caption above the table. */
+  caption?: string;
+  /** Significant digits of non-integer numbers (default 4). */
+  digits?: number;
+}
+
+interface DanfoLike {
+  columns: string[];
+  values: unknown[][] | unknown[];
+  shape: number[];
+}
+
+interface ArqueroLike {
+  columnNames(): string[];
+  numRows(): number;
+  objects(options?: { limit?: number }): Array<Record<string, unknown>>;
+}
+
+function isDanfo(x: unknown): x is DanfoLike {
+  const d = x as DanfoLike;
+  return !!d && Array.isArray(d.columns) && Array.isArray(d.values) && Array.isArray(d.shape);
+}
+
+function isArquero(x: unknown): x is ArqueroLike {
+  const a = x as ArqueroLike;
+  return !!a && typeof a.columnNames === 'function' && typeof a.numRows === 'function' && typeof a.objects === 'function';
+}
+
+/** The kinds of value {@link toPlainTable} accepts. */
+export type TableLike = PlainTable | Array<Record<string, unknown>> | DanfoLike | ArqueroLike;
+
+/** Converts any supported table to `{ columns, rows }` (all rows, unformatted). */
+export function toPlainTable(table: TableLike): PlainTable {
+  if (isArquero(table)) {
+    const columns = table.columnNames();
+    return { columns, rows: table.objects().map((o) => columns.map((c) => o[c])) };
+  }
+  if (isDanfo(table)) {
+    const columns = table.columns.map(String);
+    // A danfo Series has 1-D values; a DataFrame 2-D.
+    const rows = (table.values as unknown[]).map((r) => (Array.isArray(r) ? r : [r]));
+    return { columns, rows };
+  }
+  if (Array.isArray(table)) {
+    const columns: string[] = [];
+    for (const record of table) for (const key of Object.keys(record)) if (!columns.includes(key)) columns.push(key);
+    return { columns, rows: table.map((r) => columns.map((c) => r[c])) };
+  }
+  if (table && Array.isArray((table as PlainTable).columns) && Array.isArray((table as PlainTable).rows)) {
+    return table as PlainTable;
+  }
+  throw new TypeError(
+    'tableHtml: argument \'table\' must be a danfo DataFrame, an arquero table, an array of records or { columns, rows }',
+  );
+}
+
+/** Formats one cell: integers as they are, other numbers to `digits` significant digits. */
+export function formatCell(value: unknown, digits = 4): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'number') {
+    if (Number.isInteger(value) || !Number.isFinite(value)) return String(value);
+    return Number(value.toPrecision(digits)).toString();
+  }
+  return String(value);
+}
+
+/** The table as an HTML `<table>` (numbers right-aligned, at most `limit` rows). */
+export function tableHtml(table: TableLike, options: TableHtmlOptions = {}): string {
+  const { limit = 50, caption, digits = 4 } = options;
+  const t = toPlainTable(table);
+  const shown = t.rows.slice(0, limit);
+  const head = t.columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('');
+  const body = shown
+    .map(
+      (r) =>
+        '<tr>' +
+        r
+          .map((v) => `<td${typeof v === 'number' ? ' style="text-align:right"' : ''}>${escapeHtml(formatCell(v, digits))}</td>`)
+          .join('') +
+        '</tr>',
+    )
+    .join('');
+  const more = t.rows.length > shown.length ? `<p class="asl-table-more">… ${t.rows.length - shown.length} more rows (${t.rows.length} in all)</p>` : '';
+  const cap = caption ? `<caption>${escapeHtml(caption)}</caption>` : '';
+  return `<table class="asl-table dataframe">${cap}<thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>${more}`;
+}
+
+/** The table as aligned plain text (for `text/plain` and logs). */
+export function tableText(table: TableLike, options: TableHtmlOptions = {}): string {
+  const { limit = 50, digits = 4 } = options;
+  const t = toPlainTable(table);
+  const rows = t.rows.slice(0, limit).map((r) => r.map((v) => formatCell(v, digits)));
+  const widths = t.columns.map((c, i) => Math.max(c.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  const out = [line(t.columns), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
+  if (t.rows.length > rows.length) out.push(`… ${t.rows.length - rows.length} more rows`);
+  return out.join('\n');
+}
+
+/** The MIME bundle of a table (HTML and plain text). */
+export function tableBundle(table: TableLike, options: TableHtmlOptions = {}): MimeBundle {
+  return { 'text/plain': tableText(table, options), 'text/html': tableHtml(table, options) };
+}
+
+/** Shows a table in the notebook; returns its HTML (also outside a notebook). */
+export function showTable(table: TableLike, options: TableHtmlOptions = {}): string {
+  const bundle = tableBundle(table, options);
+  publish(bundle);
+  return bundle['text/html'] as string;
+}

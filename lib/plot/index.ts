@@ -1,0 +1,2 @@
+export { lineFigure, PALETTE } from './line';
+export type { LineSeries, LineFigureOptions } from './line';
