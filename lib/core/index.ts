@@ -11,3 +11,4 @@ export {
   describe,
 } from './validate';
 export type { Matrix, Range } from './validate';
+export { seededRandom, mixSeeds, permutation } from './random';

@@ -1,1 +1,3 @@
-export {};
+export type { Batch, BatchOptions, MultiLabelDataset, DatasetSplits } from './types';
+export { InMemoryDataset, batchOrder, checkBatchOptions } from './in-memory';
+export type { InMemoryDatasetInit } from './in-memory';

@@ -12,3 +12,13 @@ export {
   aslPositiveGradient,
   aslPositiveGradientDetached,
 } from './asl-closed-form';
+export { registerLoss, listLosses, lossInfo, createLoss, resolveLossParams } from './registry';
+export type {
+  MultiLabelLoss,
+  LossInfo,
+  LossParamInfo,
+  LossParamValue,
+  LossSpec,
+  LossCallOptions,
+  LossContext,
+} from './registry';
