@@ -1,3 +1,29 @@
 export type { Batch, BatchOptions, MultiLabelDataset, DatasetSplits } from './types';
 export { InMemoryDataset, batchOrder, checkBatchOptions } from './in-memory';
 export type { InMemoryDatasetInit } from './in-memory';
+export { StreamingDataset, ByteImageDataset } from './streaming';
+export type { StreamingDatasetInit, ByteImageDatasetInit, SampleAugment } from './streaming';
+export { workbookRoot, dataDir, cacheDir } from './paths';
+export { cachePath, readCache, writeCache, stableStringify } from './cache';
+export { parseIdx, readIdxFile } from './idx';
+export type { IdxArray } from './idx';
+export { cutout, randAugmentLite, applyAugmentOp, RAND_AUGMENT_OPS } from './augment';
+export type { RandAugmentOptions } from './augment';
+export {
+  FASHION_MNIST_CLASSES,
+  systemFashionMnistDir,
+  hasSystemFashionMnist,
+  readFashionMnistPair,
+  fashionMnistPools,
+  loadFashionMnist,
+} from './fashion-mnist';
+export type { FashionMnistArrays, FashionMnistSourceKind, FashionMnistPools, FashionMnistOptions } from './fashion-mnist';
+export {
+  MULTIFASHION_PALETTE,
+  MULTIFASHION_CLASSES,
+  multiFashionClassRanking,
+  multiFashionClassProbabilities,
+  hidePositiveLabels,
+  loadMultiFashion,
+} from './multifashion';
+export type { MultiFashionOptions, MultiFashionInfo, MultiFashionSplits } from './multifashion';
