@@ -13,3 +13,4 @@ export * from './data';
 export * from './train';
 export * from './plot';
 export * from './display';
+export * from './book';

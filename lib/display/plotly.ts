@@ -120,9 +120,10 @@ export function figureBundle(figure: PlotlyFigure, options: FigureHtmlOptions = 
 /**
  * Shows a figure in the notebook (plotly.js inlined with the first figure of the session) and,
  * when `ASL_FIGURES_DIR` is set (as `npm run reproduce` does), also saves it as a standalone file.
- * Returns the figure's HTML (with plotly.js when it was inlined), so it also works outside a notebook.
+ * Outside a notebook nothing is displayed and the figure's HTML is returned (with plotly.js inlined
+ * the first time); in a notebook it returns undefined, so a cell ending with it prints nothing more.
  */
-export function showFigure(figure: PlotlyFigure, options: ShowFigureOptions = {}): string {
+export function showFigure(figure: PlotlyFigure, options: ShowFigureOptions = {}): string | undefined {
   const dir = process.env.ASL_FIGURES_DIR;
   if (dir) {
     const prefix = process.env.ASL_NOTEBOOK ? `${process.env.ASL_NOTEBOOK}-` : '';
@@ -131,6 +132,7 @@ export function showFigure(figure: PlotlyFigure, options: ShowFigureOptions = {}
   }
   const inline = options.inlinePlotly || !inlinedThisSession;
   const bundle = figureBundle(figure, { includePlotlyJs: inline });
-  if (publish(bundle) && inline) inlinedThisSession = true;
-  return bundle['text/html'] as string;
+  if (!publish(bundle)) return bundle['text/html'] as string;
+  if (inline) inlinedThisSession = true;
+  return undefined;
 }

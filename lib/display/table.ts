@@ -118,9 +118,8 @@ export function tableBundle(table: TableLike, options: TableHtmlOptions = {}): M
   return { 'text/plain': tableText(table, options), 'text/html': tableHtml(table, options) };
 }
 
-/** Shows a table in the notebook; returns its HTML (also outside a notebook). */
-export function showTable(table: TableLike, options: TableHtmlOptions = {}): string {
+/** Shows a table in the notebook (returns undefined there); outside a notebook returns its HTML. */
+export function showTable(table: TableLike, options: TableHtmlOptions = {}): string | undefined {
   const bundle = tableBundle(table, options);
-  publish(bundle);
-  return bundle['text/html'] as string;
+  return publish(bundle) ? undefined : (bundle['text/html'] as string);
 }

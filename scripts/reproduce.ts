@@ -1,0 +1,166 @@
+/**
+ * `npm run reproduce [-- --quick] [--only NAME] [--cell-timeout S] [--notebook-timeout S] [--no-png]`
+ *
+ * Executes every notebook in notebooks/ in order through real Jupyter (nbclient) with the workbook's
+ * kernel and writes the book to the git-ignored results/:
+ *   results/notebooks/<name>.ipynb   executed notebooks
+ *   results/book/index.html          the book's index, one page per chapter (<name>.html)
+ *   results/figures/                 every figure as standalone HTML, its JSON spec and a PNG
+ *   results/tables/                  tables the chapters save (CSV)
+ *   results/reproduce.json           what ran, how long, what failed
+ * Fails loudly (exit 1), naming the notebook and the cell, if any cell errors.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const root = path.resolve(__dirname, '..');
+const args = process.argv.slice(2);
+const flag = (name: string) => args.includes(name);
+const option = (name: string, fallback: string) => {
+  const i = args.indexOf(name);
+  return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
+};
+const quick = flag('--quick');
+const profile = quick ? 'quick' : 'full';
+const only = option('--only', '');
+const cellTimeout = Number(option('--cell-timeout', quick ? '600' : '1800'));
+const notebookTimeout = Number(option('--notebook-timeout', quick ? '900' : '3600'));
+
+const results = path.join(root, 'results');
+const dirs = {
+  notebooks: path.join(results, 'notebooks'),
+  book: path.join(results, 'book'),
+  figures: path.join(results, 'figures'),
+  tables: path.join(results, 'tables'),
+};
+
+function log(message: string): void {
+  process.stdout.write(`reproduce: ${message}\n`);
+}
+
+function findPython(): string {
+  const candidates = [process.env.ASL_PYTHON, '/usr/bin/python3', 'python3'].filter((c): c is string => !!c);
+  for (const c of candidates) {
+    const r = spawnSync(c, ['-c', 'import nbclient, nbconvert, nbformat'], { stdio: 'ignore' });
+    if (r.status === 0) return c;
+  }
+  throw new Error('no Python with nbclient/nbconvert found: run `bash environment/setup.sh` (it prints the install command)');
+}
+
+async function main(): Promise<number> {
+  const start = Date.now();
+  if (!fs.existsSync(path.join(root, 'lib', 'dist', 'index.js'))) {
+    log('building the lib');
+    execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
+  }
+  // Registers (or refreshes) the kernel; installs Jupyter where it may, else says how.
+  const setup = spawnSync('bash', [path.join(root, 'environment', 'setup.sh'), '--quiet'], { cwd: root, stdio: 'inherit' });
+  if (setup.status !== 0) {
+    log('environment/setup.sh failed (see above)');
+    return 1;
+  }
+  const python = findPython();
+  const book = require(path.join(root, 'lib', 'dist', 'book')) as typeof import('../lib/book');
+  const display = require(path.join(root, 'lib', 'dist', 'display')) as typeof import('../lib/display');
+
+  const notebooks = fs
+    .readdirSync(path.join(root, 'notebooks'))
+    .filter((f) => f.endsWith('.ipynb') && (!only || f.includes(only)))
+    .sort();
+  if (notebooks.length === 0) {
+    log(`no notebooks match ${only || 'notebooks/*.ipynb'}`);
+    return 1;
+  }
+  if (!only) for (const d of [dirs.book, dirs.figures, dirs.tables, dirs.notebooks]) fs.rmSync(d, { recursive: true, force: true });
+  for (const d of Object.values(dirs)) fs.mkdirSync(d, { recursive: true });
+  fs.mkdirSync(path.join(dirs.book, 'assets'), { recursive: true });
+  fs.copyFileSync(display.plotlyJsPath(), path.join(dirs.book, 'assets', 'plotly.min.js'));
+
+  log(`profile ${profile}: ${notebooks.length} notebook(s), kernel asl-workbook, Python ${python}`);
+  const chapters: import('../lib/book').ChapterEntry[] = [];
+  for (const [i, file] of notebooks.entries()) {
+    const name = file.replace(/\.ipynb$/, '');
+    const t0 = Date.now();
+    const source = JSON.parse(fs.readFileSync(path.join(root, 'notebooks', file), 'utf8')) as { cells: Array<{ cell_type: string; source: string | string[] }> };
+    const title = book.notebookTitle(source.cells, name);
+    log(`[${i + 1}/${notebooks.length}] ${name}: executing…`);
+    const run = spawnSync(
+      python,
+      [
+        path.join(root, 'scripts', 'execute_notebook.py'),
+        path.join(root, 'notebooks', file),
+        path.join(dirs.notebooks, file),
+        path.join(dirs.book, `${name}.html`),
+        '--kernel', 'asl-workbook',
+        '--timeout', String(cellTimeout),
+        '--cwd', path.join(root, 'notebooks'),
+      ],
+      {
+        cwd: root,
+        encoding: 'utf8',
+        timeout: notebookTimeout * 1000,
+        maxBuffer: 64 * 1024 * 1024,
+        env: {
+          ...process.env,
+          ASL_PROFILE: profile,
+          ASL_RESULTS_DIR: results,
+          ASL_FIGURES_DIR: dirs.figures,
+          ASL_TABLES_DIR: dirs.tables,
+          ASL_NOTEBOOK: name,
+        },
+      },
+    );
+    const seconds = (Date.now() - t0) / 1000;
+    const last = (run.stdout ?? '').trim().split('\n').pop() ?? '';
+    let outcome: { ok: boolean; cell?: number | null; ename?: string; evalue?: string; source?: string };
+    try {
+      outcome = JSON.parse(last);
+    } catch {
+      const why = run.error ? `${run.error.message}` : `exit ${run.status}`;
+      outcome = { ok: false, cell: null, ename: 'ExecutionFailed', evalue: `${why}\n${(run.stderr ?? '').slice(-2000)}` };
+    }
+    if (outcome.ok) {
+      log(`[${i + 1}/${notebooks.length}] ${name}: ok (${seconds.toFixed(1)} s)`);
+      chapters.push({ name, title, ok: true, seconds, page: `${name}.html` });
+    } else {
+      const where = outcome.cell === null || outcome.cell === undefined ? 'before any cell' : `cell ${outcome.cell}`;
+      const error = `${where}: ${outcome.ename}: ${(outcome.evalue ?? '').split('\n')[0]}`;
+      process.stderr.write(
+        `reproduce: FAILED ${name} at ${where}\n  ${outcome.ename}: ${outcome.evalue}\n` +
+          (outcome.source ? `  cell source:\n    ${outcome.source.split('\n').join('\n    ')}\n` : '') +
+          `  partial output: ${path.relative(root, path.join(dirs.notebooks, file))}\n`,
+      );
+      chapters.push({ name, title, ok: false, seconds, page: `${name}.html`, error });
+    }
+  }
+
+  const backendLine = `profile ${profile}; built ${new Date().toISOString()}; ${process.platform} ${process.arch}, node ${process.version}`;
+  fs.writeFileSync(path.join(dirs.book, 'index.html'), book.bookIndexHtml('The Asymmetric Loss workbook', chapters, backendLine));
+
+  let png: import('../lib/book').PngExportResult = { written: [] };
+  if (!flag('--no-png')) {
+    png = await book.exportFigurePngs(dirs.figures);
+    log(png.skipped ? `PNG export skipped: ${png.skipped}` : `PNG export: ${png.written.length} figure(s)`);
+  }
+  const totalSeconds = (Date.now() - start) / 1000;
+  fs.writeFileSync(
+    path.join(results, 'reproduce.json'),
+    JSON.stringify({ profile, totalSeconds, chapters, pngs: png.written.length }, null, 2) + '\n',
+  );
+  const failed = chapters.filter((c) => !c.ok);
+  log(`${chapters.length - failed.length}/${chapters.length} notebook(s) ok in ${totalSeconds.toFixed(0)} s; book: ${path.relative(root, path.join(dirs.book, 'index.html'))}`);
+  if (failed.length) {
+    for (const c of failed) process.stderr.write(`reproduce: FAILED ${c.name} (${c.error})\n`);
+    return 1;
+  }
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: Error) => {
+    process.stderr.write(`reproduce: ${e.message}\n`);
+    process.exit(1);
+  },
+);
