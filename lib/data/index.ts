@@ -27,3 +27,15 @@ export {
   loadMultiFashion,
 } from './multifashion';
 export type { MultiFashionOptions, MultiFashionInfo, MultiFashionSplits } from './multifashion';
+export { fnv1a32, hashTokenRows, SparseFeatureDataset } from './sparse';
+export type { SparseRows, HashingOptions, SparseFeatureDatasetInit } from './sparse';
+export {
+  debtagsSnapshotPath,
+  readDebtagsSnapshot,
+  debtagsSplitOf,
+  debtagsWords,
+  dependencyStem,
+  debtagsTokens,
+  loadDebtags,
+} from './debtags';
+export type { DebtagsPackage, DebtagsOptions, DebtagsSplits } from './debtags';
