@@ -23,6 +23,12 @@ export interface LossCallOptions {
   /** Overrides the loss's default reduction. */
   reduction?: Reduction;
   context?: LossContext;
+  /**
+   * Check the values of targets (0/1), mask (0/1), logits (finite) and class weights (finite, ≥ 0).
+   * These checks read tensors back from the backend; the training loop may switch them off.
+   * Default true. Shapes and options are always checked.
+   */
+  validate?: boolean;
 }
 
 export type LossParamValue = number | boolean | string;
@@ -66,9 +72,23 @@ export interface LossSpec {
 }
 
 const registry = new Map<string, LossInfo>();
+let builtinsLoaded = false;
+
+/**
+ * Registers the built-in losses on first use of the registry. Lazy, so that importing this module
+ * alone (e.g. `import { createLoss } from './registry'`) still sees every built-in loss, without a
+ * circular import at load time.
+ */
+function ensureBuiltins(): void {
+  if (builtinsLoaded) return;
+  builtinsLoaded = true;
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  (require('./builtin-losses') as typeof import('./builtin-losses')).registerBuiltinLosses();
+}
 
 /** Adds a loss to the registry (throws if the name is taken, unless `override`). */
 export function registerLoss(info: LossInfo, options: { override?: boolean } = {}): void {
+  ensureBuiltins();
   if (registry.has(info.name) && !options.override) {
     fail('registerLoss', 'info', `a loss named '${info.name}' is already registered (pass { override: true } to replace it)`);
   }
@@ -77,11 +97,13 @@ export function registerLoss(info: LossInfo, options: { override?: boolean } = {
 
 /** The registered loss names, sorted. */
 export function listLosses(): string[] {
+  ensureBuiltins();
   return [...registry.keys()].sort();
 }
 
 /** The registry entry of a loss. */
 export function lossInfo(name: string): LossInfo {
+  ensureBuiltins();
   return registry.get(name) ?? fail('lossInfo', 'name', `unknown loss '${name}'; registered: ${listLosses().join(', ')}`);
 }
 

@@ -1,0 +1,18 @@
+/**
+ * Registers the built-in losses. Called lazily by the registry on first use (see ./registry), so
+ * every entry point (`createLoss`, `listLosses`, `lossInfo`) sees them.
+ */
+import { registerLoss, type LossInfo } from './registry';
+import { bceLossInfo, weightedBceLossInfo } from './bce';
+import { focalLossInfo } from './focal';
+import { asymmetricLossInfo } from './asl-loss';
+
+/** The registry entries shipped with the workbook, in registration order. */
+export function builtinLossInfos(): LossInfo[] {
+  return [bceLossInfo, weightedBceLossInfo, focalLossInfo, asymmetricLossInfo];
+}
+
+/** Registers every built-in loss (idempotent: already registered names are replaced). */
+export function registerBuiltinLosses(): void {
+  for (const info of builtinLossInfos()) registerLoss(info, { override: true });
+}

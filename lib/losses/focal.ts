@@ -1,0 +1,96 @@
+/**
+ * Focal loss for multi-label (sigmoid) outputs.
+ *
+ * Lin, Goyal, Girshick, He, Dollár, "Focal Loss for Dense Object Detection", ICCV 2017 (arXiv 1708.02002).
+ * Per element, with p = σ(z):
+ *
+ *   ℓ = −α·y·(1 − p)^γ·log p − (1 − α)·(1 − y)·p^γ·log(1 − p)
+ *
+ * Defaults: γ = 2; α disabled (`alpha: -1`, torchvision's switch), which is the α-free form the ASL
+ * paper uses as its focal baseline (asl-reference.md §1.2). With α ∈ [0, 1] the positive term is
+ * weighted by α and the negative by 1 − α (RetinaNet uses α = 0.25). Reduction default `'mean'`.
+ * The focusing weight is differentiated (the usual focal loss). Focal(γ) = ASL(γ, γ, m = 0) without α.
+ *
+ * Numerics: log p = −softplus(−z), log(1 − p) = −softplus(z); the bases of the powers are
+ * σ(∓z) clamped at 1e-30 so that γ < 1 never meets 0^(γ − 1) in the backward pass.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { fail } from '../core/errors';
+import {
+  callLossInfo,
+  elementwiseMultiLabelLoss,
+  reductionParam,
+  type FunctionalLossOptions,
+} from './multi-label-loss';
+import type { LossInfo } from './registry';
+import type { Reduction } from './reduction';
+
+/** Smallest base of a focusing power: keeps pow's gradient finite for exponents below 1. */
+export const FOCAL_BASE_FLOOR = 1e-30;
+
+/** x^γ with a guarded base (γ = 0 → the constant 1 without a pow op). */
+export function focusingPower(base: tf.Tensor, gamma: number): tf.Tensor {
+  if (gamma === 0) return tf.onesLike(base);
+  if (gamma === 1) return base;
+  if (gamma === 2) return tf.square(base);
+  return tf.pow(tf.maximum(base, FOCAL_BASE_FLOOR), gamma);
+}
+
+/** Per-element focal kernel (no checks). `alpha < 0` disables α-balancing. */
+export function focalElementwise(z: tf.Tensor, y: tf.Tensor, gamma: number, alpha: number): tf.Tensor {
+  const lossPos = tf.mul(focusingPower(tf.sigmoid(tf.neg(z)), gamma), tf.softplus(tf.neg(z)));
+  const lossNeg = tf.mul(focusingPower(tf.sigmoid(z), gamma), tf.softplus(z));
+  const wPos = alpha < 0 ? 1 : alpha;
+  const wNeg = alpha < 0 ? 1 : 1 - alpha;
+  return tf.add(tf.mul(tf.mul(y, wPos), lossPos), tf.mul(tf.mul(tf.sub(1, y), wNeg), lossNeg));
+}
+
+function checkAlpha(alpha: number, fn: string): number {
+  if (alpha !== -1 && !(alpha >= 0 && alpha <= 1)) fail(fn, 'alpha', `must be -1 (off) or in [0, 1], got ${alpha}`);
+  return alpha;
+}
+
+/** Registry entry (`'focal'`). */
+export const focalLossInfo: LossInfo = {
+  name: 'focal',
+  description: 'Focal loss (sigmoid): (1 − p_t)^γ-weighted BCE, optional α-balancing.',
+  paper: 'Lin et al., "Focal Loss for Dense Object Detection", ICCV 2017, arXiv 1708.02002.',
+  params: {
+    gamma: { default: 2, min: 0, max: 20, description: 'γ: focusing exponent (0 = BCE)' },
+    alpha: { default: -1, min: -1, max: 1, description: 'α: weight of positives (1 − α for negatives); -1 = off' },
+    reduction: reductionParam('mean'),
+  },
+  create: (params) => {
+    const gamma = params.gamma as number;
+    const alpha = checkAlpha(params.alpha as number, "createLoss('focal')");
+    return elementwiseMultiLabelLoss({
+      name: 'focal',
+      params,
+      defaultReduction: params.reduction as Reduction,
+      kernel: (z, y) => focalElementwise(z, y, gamma, alpha),
+    });
+  },
+};
+
+/** Options of {@link focalLoss}. */
+export interface FocalLossOptions extends FunctionalLossOptions {
+  /** γ, default 2. */
+  gamma?: number;
+  /** α ∈ [0, 1] or -1 (off, default). */
+  alpha?: number;
+}
+
+/**
+ * Sigmoid focal loss of `logits [N, C]` against 0/1 `targets [N, C]`; mean by default.
+ *
+ * @example
+ * focalLoss([[0]], [[1]])                    // 0.25·log 2 = 0.173287
+ * focalLoss(z, y, { gamma: 2, alpha: 0.25 })  // RetinaNet setting
+ */
+export function focalLoss(
+  logits: tf.Tensor | number[][],
+  targets: tf.Tensor | number[][],
+  options: FocalLossOptions = {},
+): tf.Tensor {
+  return callLossInfo(focalLossInfo, logits, targets, { ...options });
+}
