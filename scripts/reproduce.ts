@@ -7,6 +7,7 @@
  *   results/book/index.html          the book's index, one page per chapter (<name>.html)
  *   results/figures/                 every figure as standalone HTML, its JSON spec and a PNG
  *   results/tables/                  tables the chapters save (CSV)
+ *   results/REPORT.md                the paper's claims next to this run's measurements
  *   results/reproduce.json           what ran, how long, what failed
  * Fails loudly (exit 1), naming the notebook and the cell, if any cell errors.
  */
@@ -72,7 +73,11 @@ async function main(): Promise<number> {
     log(`no notebooks match ${only || 'notebooks/*.ipynb'}`);
     return 1;
   }
-  if (!only) for (const d of [dirs.book, dirs.figures, dirs.tables, dirs.notebooks]) fs.rmSync(d, { recursive: true, force: true });
+  if (!only) {
+    for (const d of [dirs.book, dirs.figures, dirs.tables, dirs.notebooks, path.join(results, 'claims')]) {
+      fs.rmSync(d, { recursive: true, force: true });
+    }
+  }
   for (const d of Object.values(dirs)) fs.mkdirSync(d, { recursive: true });
   fs.mkdirSync(path.join(dirs.book, 'assets'), { recursive: true });
   fs.copyFileSync(display.plotlyJsPath(), path.join(dirs.book, 'assets', 'plotly.min.js'));
@@ -137,6 +142,10 @@ async function main(): Promise<number> {
 
   const backendLine = `profile ${profile}; built ${new Date().toISOString()}; ${process.platform} ${process.arch}, node ${process.version}`;
   fs.writeFileSync(path.join(dirs.book, 'index.html'), book.bookIndexHtml('The Asymmetric Loss workbook', chapters, backendLine));
+
+  const claims = book.readClaims(results);
+  fs.writeFileSync(path.join(results, 'REPORT.md'), book.reportMarkdown(claims, backendLine));
+  log(`REPORT.md: ${claims.length} claim(s) from ${new Set(claims.map((c) => c.chapter)).size} chapter(s)`);
 
   let png: import('../lib/book').PngExportResult = { written: [] };
   if (!flag('--no-png')) {

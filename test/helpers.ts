@@ -1,7 +1,7 @@
 /** Shared test helpers: backend start-up and numeric assertions. */
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../lib';
+import { initBackend } from '../lib/index';
 
 /** Initialises the workbook's default backend once per test file (wasm here). */
 export async function setupBackend(): Promise<string> {

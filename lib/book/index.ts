@@ -2,3 +2,10 @@ export { exportFigurePngs, findChromium, HEADLESS_CHROMIUM_ARGS, CHROMIUM_CANDID
 export type { PngExportResult } from './figure-export';
 export { bookIndexHtml, notebookTitle, BOOK_STYLE } from './index-page';
 export type { ChapterEntry } from './index-page';
+export { bookProfile, byProfile } from './profile';
+export type { BookProfile } from './profile';
+export { cachedRun, codeVersion, canonicalJson, runCacheKey, runCacheDir, workbookRoot } from './run-cache';
+export type { CachedRunOptions } from './run-cache';
+export { saveTable, tableToCsv } from './tables';
+export { recordClaim, readClaims, reportMarkdown, claimBundle } from './report';
+export type { ClaimRecord } from './report';

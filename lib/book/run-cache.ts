@@ -1,0 +1,97 @@
+/**
+ * A disk cache for expensive runs (training runs, sweeps), keyed by the run's configuration AND the
+ * code version, so re-executing a chapter is fast and a result is never served for a different
+ * configuration or after the library changed.
+ *
+ * Code version = a hash of the compiled library (every file under lib/dist), computed once per process.
+ * Location: `ASL_CACHE_DIR` or `<repo>/.cache/asl-workbook/runs` (git-ignored). `ASL_NO_CACHE=1` disables it.
+ */
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+let versionHash: string | undefined;
+
+function filesUnder(dir: string, ext: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    if (e.name === 'node_modules' || e.name === 'dist') return [];
+    const p = path.join(dir, e.name);
+    return e.isDirectory() ? filesUnder(p, ext) : e.name.endsWith(ext) && !e.name.endsWith('.d.ts') ? [p] : [];
+  });
+}
+
+/**
+ * A hash of the library's code: the compiled files under lib/dist when running the built package, the
+ * TypeScript sources under lib/ when running from source (tests).
+ */
+export function codeVersion(): string {
+  if (versionHash) return versionHash;
+  const libRoot = path.resolve(__dirname, '..');
+  const hash = createHash('sha256');
+  for (const f of filesUnder(libRoot, path.extname(__filename)).sort()) {
+    hash.update(path.relative(libRoot, f));
+    hash.update(fs.readFileSync(f));
+  }
+  versionHash = hash.digest('hex').slice(0, 16);
+  return versionHash;
+}
+
+/** The repository root: `ASL_WORKBOOK_ROOT`, else the nearest ancestor holding notebooks/ and lib/. */
+export function workbookRoot(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.ASL_WORKBOOK_ROOT) return env.ASL_WORKBOOK_ROOT;
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'notebooks')) && fs.existsSync(path.join(dir, 'lib'))) return dir;
+    if (path.dirname(dir) === dir) return process.cwd();
+  }
+}
+
+/** Canonical JSON (sorted keys), so equal configurations give equal keys. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export function runCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.ASL_CACHE_DIR) return path.join(env.ASL_CACHE_DIR, 'runs');
+  return path.join(workbookRoot(env), '.cache', 'asl-workbook', 'runs');
+}
+
+/** The cache key of a configuration under the current code version. */
+export function runCacheKey(config: unknown): string {
+  return createHash('sha256').update(codeVersion()).update(canonicalJson(config)).digest('hex').slice(0, 24);
+}
+
+export interface CachedRunOptions {
+  /** Recompute even if a cached result exists. */
+  refresh?: boolean;
+  dir?: string;
+}
+
+/**
+ * Returns the cached result of `config` if one exists for the current code version; otherwise runs
+ * `fn`, stores its (JSON-serialisable) result atomically, and returns it.
+ */
+export async function cachedRun<T>(config: unknown, fn: () => Promise<T>, options: CachedRunOptions = {}): Promise<T> {
+  const disabled = process.env.ASL_NO_CACHE === '1';
+  const dir = options.dir ?? runCacheDir();
+  const file = path.join(dir, `${runCacheKey(config)}.json`);
+  if (!disabled && !options.refresh && fs.existsSync(file)) {
+    const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as { config: string; version: string; result: T };
+    // Belt and braces: the key already encodes both, but a hash collision must never serve a wrong run.
+    if (stored.config === canonicalJson(config) && stored.version === codeVersion()) return stored.result;
+  }
+  const result = await fn();
+  if (!disabled) {
+    fs.mkdirSync(dir, { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify({ config: canonicalJson(config), version: codeVersion(), result }));
+    fs.renameSync(tmp, file);
+  }
+  return result;
+}

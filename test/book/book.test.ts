@@ -1,0 +1,92 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import {
+  bookIndexHtml,
+  bookProfile,
+  byProfile,
+  cachedRun,
+  canonicalJson,
+  codeVersion,
+  notebookTitle,
+  readClaims,
+  recordClaim,
+  reportMarkdown,
+  runCacheKey,
+  saveTable,
+  tableToCsv,
+} from '../../lib/index';
+
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'asl-book-'));
+
+describe('book profile', () => {
+  test('bookProfile(env) is quick only when ASL_PROFILE=quick', () => {
+    assert.equal(bookProfile({ ASL_PROFILE: 'quick' }), 'quick');
+    assert.equal(bookProfile({}), 'full');
+    assert.equal(byProfile({ quick: 1, full: 2 }, { ASL_PROFILE: 'quick' }), 1);
+    assert.equal(byProfile({ quick: 1, full: 2 }, {}), 2);
+  });
+});
+
+describe('cachedRun(config, fn)', () => {
+  test('canonicalJson ignores key order and undefined fields', () => {
+    assert.equal(canonicalJson({ b: 1, a: [1, { d: 2, c: undefined }] }), canonicalJson({ a: [1, { d: 2 }], b: 1 }));
+    assert.notEqual(runCacheKey({ a: 1 }), runCacheKey({ a: 2 }));
+  });
+  test('runs once per configuration and serves the cached result afterwards', async () => {
+    const dir = tmp();
+    let calls = 0;
+    const run = async () => ({ value: ++calls });
+    assert.deepEqual(await cachedRun({ lr: 1e-3 }, run, { dir }), { value: 1 });
+    assert.deepEqual(await cachedRun({ lr: 1e-3 }, run, { dir }), { value: 1 });
+    assert.deepEqual(await cachedRun({ lr: 2e-3 }, run, { dir }), { value: 2 }, 'another configuration runs');
+    assert.deepEqual(await cachedRun({ lr: 1e-3 }, run, { dir, refresh: true }), { value: 3 });
+  });
+  test('never serves a result stored for another configuration or code version', async () => {
+    const dir = tmp();
+    await cachedRun({ x: 1 }, async () => 'first', { dir });
+    const file = path.join(dir, `${runCacheKey({ x: 1 })}.json`);
+    const stored = JSON.parse(fs.readFileSync(file, 'utf8'));
+    fs.writeFileSync(file, JSON.stringify({ ...stored, version: 'another-version' }));
+    assert.equal(await cachedRun({ x: 1 }, async () => 'recomputed', { dir }), 'recomputed');
+    assert.match(codeVersion(), /^[0-9a-f]{16}$/);
+  });
+});
+
+describe('tables and report', () => {
+  test('tableToCsv quotes what needs quoting', () => {
+    assert.equal(tableToCsv([{ a: 1, b: 'x,y' }, { a: 2.5, b: 'say "hi"' }]), 'a,b\n1,"x,y"\n2.5,"say ""hi"""\n');
+  });
+  test('saveTable writes <dir>/<name>.csv and does nothing without a folder', () => {
+    const dir = tmp();
+    assert.equal(saveTable([{ a: 1 }], 't', dir), path.join(dir, 't.csv'));
+    assert.equal(fs.readFileSync(path.join(dir, 't.csv'), 'utf8'), 'a\n1\n');
+    assert.equal(saveTable([{ a: 1 }], 't', undefined), undefined);
+  });
+  test('recordClaim writes per-chapter claims that reportMarkdown assembles', () => {
+    const dir = tmp();
+    const saved = { r: process.env.ASL_RESULTS_DIR, n: process.env.ASL_NOTEBOOK };
+    process.env.ASL_RESULTS_DIR = dir;
+    process.env.ASL_NOTEBOOK = '03-probabilities';
+    try {
+      recordClaim({ id: 'gap', paperItem: 'Figure 4', paper: 'gap 0.20 → −0.03', workbook: 'gap 0.31 → 0.02', holds: true, note: 'MultiFashion' });
+    } finally {
+      process.env.ASL_RESULTS_DIR = saved.r;
+      process.env.ASL_NOTEBOOK = saved.n;
+    }
+    const claims = readClaims(dir);
+    assert.equal(claims.length, 1);
+    assert.equal(claims[0].chapter, '03-probabilities');
+    const md = reportMarkdown(claims, 'test');
+    assert.match(md, /\| 03-probabilities \| Figure 4 \| gap 0.20 → −0.03 \| gap 0.31 → 0.02 \| yes \|/);
+    assert.match(md, /MultiFashion/);
+  });
+  test('notebookTitle and bookIndexHtml', () => {
+    assert.equal(notebookTitle([{ cell_type: 'code', source: '# x' }, { cell_type: 'markdown', source: ['intro\n', '# 2. Title\n'] }], 'f'), '2. Title');
+    const html = bookIndexHtml('Book', [{ name: '01-a', title: 'A <b>', ok: false, seconds: 3, page: '01-a.html', error: 'cell 2' }], 'meta');
+    assert.match(html, /A &lt;b&gt;/);
+    assert.match(html, /cell 2/);
+  });
+});
