@@ -4,7 +4,7 @@ export { bookIndexHtml, notebookTitle, BOOK_STYLE } from './index-page';
 export type { ChapterEntry } from './index-page';
 export { bookProfile, byProfile } from './profile';
 export type { BookProfile } from './profile';
-export { cachedRun, codeVersion, canonicalJson, runCacheKey, runCacheDir, workbookRoot } from './run-cache';
+export { cachedRun, codeVersion, canonicalJson, runCacheKey, runCacheDir } from './run-cache';
 export type { CachedRunOptions } from './run-cache';
 export { saveTable, tableToCsv } from './tables';
 export { recordClaim, readClaims, reportMarkdown, claimBundle } from './report';

@@ -4,11 +4,12 @@
  * configuration or after the library changed.
  *
  * Code version = a hash of the compiled library (every file under lib/dist), computed once per process.
- * Location: `ASL_CACHE_DIR` or `<repo>/.cache/asl-workbook/runs` (git-ignored). `ASL_NO_CACHE=1` disables it.
+ * Location: `<ASL_CACHE_DIR or <repo>/.cache/asl-workbook>/runs` (git-ignored). `ASL_NO_CACHE=1` disables it.
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { cacheDir } from '../data/paths';
 
 let versionHash: string | undefined;
 
@@ -36,15 +37,6 @@ export function codeVersion(): string {
   return versionHash;
 }
 
-/** The repository root: `ASL_WORKBOOK_ROOT`, else the nearest ancestor holding notebooks/ and lib/. */
-export function workbookRoot(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.ASL_WORKBOOK_ROOT) return env.ASL_WORKBOOK_ROOT;
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, 'notebooks')) && fs.existsSync(path.join(dir, 'lib'))) return dir;
-    if (path.dirname(dir) === dir) return process.cwd();
-  }
-}
-
 /** Canonical JSON (sorted keys), so equal configurations give equal keys. */
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
@@ -57,9 +49,9 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-export function runCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.ASL_CACHE_DIR) return path.join(env.ASL_CACHE_DIR, 'runs');
-  return path.join(workbookRoot(env), '.cache', 'asl-workbook', 'runs');
+/** Where runs are cached: `<cacheDir()>/runs` (`ASL_CACHE_DIR` or `<repo>/.cache/asl-workbook`). */
+export function runCacheDir(): string {
+  return path.join(cacheDir(), 'runs');
 }
 
 /** The cache key of a configuration under the current code version. */
