@@ -1,1 +1,32 @@
-export {};
+/**
+ * Multi-label metrics with explicit conventions: mAP / AP (official ASL, scikit-learn, torchmetrics
+ * conventions), CP/CR/CF1/OP/OR/OF1 at a threshold or top-k, ranking and set metrics, a streaming
+ * accumulator, per-class tables and precision-recall curves.
+ */
+export {
+  meanAveragePrecision,
+  averagePrecisionPerClass,
+  resolveApOptions,
+  AP_DEFAULTS,
+  AP_TIE_CONVENTIONS,
+  AP_EMPTY_CLASS_POLICIES,
+  AP_AVERAGES,
+  OFFICIAL_AP_EPSILON,
+} from './average-precision';
+export type {
+  AveragePrecisionOptions,
+  MeanAveragePrecisionOptions,
+  ApTieConvention,
+  ApEmptyClassPolicy,
+  ApAverage,
+} from './average-precision';
+export { thresholdMetrics, topKThresholdMetrics, resolveThresholdOptions, THRESHOLD_DEFAULTS, SCORE_TYPES, THRESHOLD_COMPARISONS } from './threshold-metrics';
+export type { ThresholdMetrics, ThresholdOptions, ResolvedThresholdOptions, ScoreType, ThresholdComparison, ClassConfusionCounts } from './threshold-metrics';
+export { MultiLabelReport, multiLabelReport } from './report';
+export type { MultiLabelReportOptions, MultiLabelReportConventions } from './report';
+export { MultiLabelMetricAccumulator } from './accumulator';
+export type { MultiLabelMetricAccumulatorOptions } from './accumulator';
+export { PerClassMetricsTable, PER_CLASS_COLUMNS } from './per-class-table';
+export type { PerClassMetricsRow, DanfoDataFrameLike, ArqueroTableLike } from './per-class-table';
+export { toScoreMatrix, toBinaryMatrix, toDenseMatrix } from './matrix';
+export type { MetricMatrix, ShapedArray, DenseMatrix, BinaryMatrix } from './matrix';
