@@ -39,3 +39,24 @@ export {
   loadDebtags,
 } from './debtags';
 export type { DebtagsPackage, DebtagsOptions, DebtagsSplits } from './debtags';
+export { parseCsv } from './csv';
+export type { CsvRecord } from './csv';
+export { lineOf, parseJsonText } from './json-file';
+export { ImageFileDataset, decodeImageFile, imageAugmentation } from './image-files';
+export type { ImageRecord, ImageAugmentation, ImageLoaderOptions, ImageFileDatasetInit } from './image-files';
+export { parseCocoInstances, cocoDefaultImageDir, loadCoco } from './coco';
+export type { CocoLabels, CocoOptions } from './coco';
+export { VOC_CLASSES, parseVocClassFile, parseVocAnnotation, readVocLabels, vocTargets, loadVoc } from './voc';
+export type { VocLabels, VocOptions } from './voc';
+export { parsePythonNameList, parseNusWideCsv, loadNusWide } from './nus-wide';
+export type { NusWideRow, NusWideOptions } from './nus-wide';
+export { parseOpenImagesClasses, parseOpenImagesLabels, loadOpenImages } from './open-images';
+export type { OpenImagesLabels, OpenImagesOptions } from './open-images';
+export { parseArff, mekaLabelCount, parseMulanLabelsXml, arffLabelIndices, arffToArrays, loadArff } from './arff';
+export type { ArffData, ArffOptions } from './arff';
+export { DatasetStatistics, computeLabelStatistics, datasetStatistics } from './statistics';
+export type { ClassPositiveCount, LabelStatisticsOptions } from './statistics';
+export { DATASET_FORMATS, openDatasetByFormat } from './formats';
+export type { DatasetFormat, OpenDatasetOptions } from './formats';
+export { classFrequencyFigure, labelsPerSampleFigure, cooccurrenceFigure } from '../plot/dataset-stats';
+export type { ClassFrequencyFigureOptions, CooccurrenceFigureOptions } from '../plot/dataset-stats';
