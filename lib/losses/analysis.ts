@@ -3,13 +3,36 @@
  * a positive or a negative label — the data behind the paper's Figures 2 and 3, for any loss.
  */
 import * as tf from '@tensorflow/tfjs';
-import { assertInRange, assertOneOf } from '../core/validate';
+import { fail } from '../core/errors';
+import { assertInRange, assertOneOf, assertSameShape, toTensor } from '../core/validate';
+import { createLoss, type LossContext, type LossSpec, type MultiLabelLoss } from './registry';
 
 /**
  * A loss seen element-wise: `(logits [N, C], targets [N, C]) → per-element loss [N, C]`.
  * `(z, y) => asymmetricLoss(z, y, { reduction: 'none' })` is one.
  */
 export type ElementwiseLoss = (logits: tf.Tensor2D, targets: tf.Tensor2D) => tf.Tensor;
+
+/**
+ * Anything the analysis utilities accept as a loss: an {@link ElementwiseLoss} function, a configured
+ * {@link MultiLabelLoss} (built-in or from `defineLoss`), a registered name (`'hill'`), or
+ * `{ name, params }`.
+ */
+export type LossLike = ElementwiseLoss | MultiLabelLoss | string | LossSpec;
+
+function isMultiLabelLoss(x: unknown): x is MultiLabelLoss {
+  return typeof x === 'object' && x !== null && typeof (x as MultiLabelLoss).call === 'function' && 'params' in x;
+}
+
+/**
+ * Turns a {@link LossLike} into a per-element function `(z, y) → loss` (reduction `'none'`, value
+ * checks off). `context` is passed to registry losses (e.g. SPLC's epoch).
+ */
+export function toElementwiseLoss(loss: LossLike, context?: LossContext): ElementwiseLoss {
+  if (typeof loss === 'function') return loss;
+  const l = isMultiLabelLoss(loss) ? loss : createLoss(loss as string | LossSpec);
+  return (z, y) => l.call(z, y, { reduction: 'none', validate: false, context });
+}
 
 export interface LossCurveOptions {
   /** The label of every point: 1 (positive) or 0 (negative). */
@@ -22,6 +45,8 @@ export interface LossCurveOptions {
   to?: number;
   /** Number of grid points (default 200). */
   points?: number;
+  /** Training context for registry losses that need one (SPLC's epoch). */
+  context?: LossContext;
 }
 
 /** One curve: parallel arrays over the grid. */
@@ -36,6 +61,8 @@ export interface LossCurve {
   loss: number[];
   /** dL/dz at each point, by autodiff through the loss. */
   grad: number[];
+  /** |dL/dz|: the effective weight of a sample at each point (the paper's Fig. 3 quantity). */
+  weight: number[];
 }
 
 function linspace(from: number, to: number, points: number): number[] {
@@ -47,12 +74,13 @@ function linspace(from: number, to: number, points: number): number[] {
  * Evaluates `loss` and its autodiff gradient dL/dz on a grid of single-class samples. The samples
  * are independent (one class column), so element-wise losses give each point its own value.
  */
-export function lossCurve(loss: ElementwiseLoss, options: LossCurveOptions): LossCurve {
+export function lossCurve(lossLike: LossLike, options: LossCurveOptions): LossCurve {
   const fn = 'lossCurve';
   const axis = assertOneOf(options.axis ?? 'p', ['p', 'z'] as const, 'axis', fn);
   if (options.target !== 0 && options.target !== 1) {
-    throw new Error(`${fn}: argument 'target' must be 0 or 1, got ${String(options.target)}`);
+    fail(fn, 'target', `must be 0 or 1, got ${String(options.target)}`);
   }
+  const loss = toElementwiseLoss(lossLike, options.context);
   const points = Math.round(assertInRange(options.points ?? 200, { min: 1, max: 1e6 }, 'points', fn));
   const from = options.from ?? (axis === 'p' ? 0.001 : -8);
   const to = options.to ?? (axis === 'p' ? 0.999 : 8);
@@ -68,10 +96,61 @@ export function lossCurve(loss: ElementwiseLoss, options: LossCurveOptions): Los
     const zt = tf.tensor2d(z, [points, 1]);
     const yt = tf.fill([points, 1], options.target) as tf.Tensor2D;
     const values = loss(zt, yt);
+    if (values.size !== points) {
+      fail(fn, 'loss', `must give one value per sample (element-wise or per-sample), got shape [${values.shape.join(', ')}] for ${points} points`);
+    }
     const grad = tf.grad((zz: tf.Tensor) => tf.sum(loss(zz as tf.Tensor2D, yt)))(zt);
     return [values.dataSync(), grad.dataSync()];
   });
-  return { target: options.target, axis, x, p, z, loss: Array.from(lossValues), grad: Array.from(gradValues) };
+  const grad = Array.from(gradValues);
+  return { target: options.target, axis, x, p, z, loss: Array.from(lossValues), grad, weight: grad.map(Math.abs) };
+}
+
+/** {@link lossCurve} for a positive and a negative label on the same grid. */
+export function lossCurves(loss: LossLike, options: Omit<LossCurveOptions, 'target'> = {}): { positive: LossCurve; negative: LossCurve } {
+  return { positive: lossCurve(loss, { ...options, target: 1 }), negative: lossCurve(loss, { ...options, target: 0 }) };
+}
+
+/** Options of {@link effectiveWeight}. */
+export interface EffectiveWeightOptions {
+  /** Known-label mask (registry losses only): unknown labels get weight 0. */
+  mask?: tf.Tensor;
+  /** Training context (SPLC's epoch). */
+  context?: LossContext;
+}
+
+/**
+ * The effective weight of every element, |∂L/∂z_nc| with L the SUM of the loss over the batch (so the
+ * value does not depend on the batch size or the loss's default reduction): how strongly each
+ * (sample, class) pulls on its logit — for ASL, easy negatives get ≈ 0 and suspected missing labels
+ * are attenuated. Returns an `[N, C]` tensor (caller owns it). Batch-coupled losses (two-way) are
+ * summed over their row and column terms.
+ *
+ * @example
+ * effectiveWeight('asl', z, y)                  // [N, C]
+ * effectiveWeight({ name: 'hill' }, z, y).arraySync()
+ */
+export function effectiveWeight(
+  lossLike: LossLike,
+  logits: tf.Tensor | number[][],
+  targets: tf.Tensor | number[][],
+  options: EffectiveWeightOptions = {},
+): tf.Tensor {
+  const fn = 'effectiveWeight';
+  return tf.tidy(() => {
+    const z = toTensor(logits, 'logits', fn);
+    const y = toTensor(targets, 'targets', fn);
+    assertSameShape(z, y, 'logits', 'targets', fn);
+    let total: (t: tf.Tensor) => tf.Tensor;
+    if (typeof lossLike === 'function') {
+      if (options.mask) fail(fn, 'mask', 'is only supported for registry losses (MultiLabelLoss, name or spec)');
+      total = (t) => tf.sum(lossLike(t as tf.Tensor2D, y as tf.Tensor2D));
+    } else {
+      const l = isMultiLabelLoss(lossLike) ? lossLike : createLoss(lossLike as string | LossSpec);
+      total = (t) => l.call(t, y, { reduction: 'sum', mask: options.mask, context: options.context, validate: false });
+    }
+    return tf.abs(tf.grad(total)(z));
+  });
 }
 
 /** Scales an array so its maximum absolute value is 1 (as the paper's Figure 3). */

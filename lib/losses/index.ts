@@ -3,8 +3,8 @@ export type { AsymmetricLossOptions } from './asymmetric-loss';
 export { reduceLoss, checkReduction, REDUCTIONS } from './reduction';
 export type { Reduction } from './reduction';
 export { stopGradient } from './detach';
-export { lossCurve, normaliseToMax } from './analysis';
-export type { ElementwiseLoss, LossCurve, LossCurveOptions } from './analysis';
+export { lossCurve, lossCurves, normaliseToMax, effectiveWeight, toElementwiseLoss } from './analysis';
+export type { ElementwiseLoss, LossCurve, LossCurveOptions, LossLike, EffectiveWeightOptions } from './analysis';
 export {
   aslValue,
   aslNegativeGradient,
@@ -35,3 +35,24 @@ export type { AsymmetricLossFusedOptions } from './asl-loss';
 export { AdaptiveAsymmetry, ADAPTIVE_ASYMMETRY_DEFAULTS } from './adaptive-asymmetry';
 export type { AdaptiveAsymmetryOptions, AdaptiveAsymmetryRecord } from './adaptive-asymmetry';
 export { builtinLossInfos, registerBuiltinLosses } from './builtin-losses';
+export { hillLoss, hillElementwise, hillLossInfo, focalMarginPositive } from './hill';
+export type { HillLossOptions } from './hill';
+export { splcLoss, splcElementwise, splcLossInfo } from './splc';
+export type { SplcLossOptions } from './splc';
+export { zlprLoss, zlprPerSample, zlprLossInfo, logOnePlusSumExp, LSE_EXCLUDE } from './zlpr';
+export { twoWayLoss, twoWayTerms, twoWayLossInfo } from './two-way';
+export type { TwoWayLossOptions } from './two-way';
+export { poly1Loss, poly1Elementwise, poly1LossInfo } from './poly';
+export type { Poly1LossOptions } from './poly';
+export { asymmetricPolynomialLoss, aplElementwise, aplLossInfo } from './apl';
+export type { AplParams, AsymmetricPolynomialLossOptions } from './apl';
+export { distributionBalancedLoss, distributionBalancedElementwise, distributionBalancedLossInfo } from './distribution-balanced';
+export type { DistributionBalancedParams, DistributionBalancedLossOptions } from './distribution-balanced';
+export { classBalancedLoss, classBalancedWeights, classBalancedLossInfo, parseClassCounts } from './class-balanced';
+export type { ClassBalancedLossOptions } from './class-balanced';
+export { labelSmoothingBce, smoothSigmoidTargets, labelSmoothingBceLossInfo, SIGMOID_SMOOTHING_CONVENTIONS } from './label-smoothing';
+export type { LabelSmoothingBceOptions, SigmoidSmoothingConvention } from './label-smoothing';
+export { asymmetricLossSingleLabel, ASL_SINGLE_LABEL_DEFAULTS } from './asl-single-label';
+export type { AsymmetricLossSingleLabelOptions } from './asl-single-label';
+export { defineLoss } from './define-loss';
+export type { DefineLossSpec, ElementTerms, ElementExpression } from './define-loss';

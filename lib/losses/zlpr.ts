@@ -1,0 +1,70 @@
+/**
+ * ZLPR ("zero-bounded log-sum-exp & pairwise rank-based") loss, a.k.a. multilabel categorical
+ * cross-entropy.
+ *
+ * Su Jianlin, blog https://kexue.fm/archives/7359 (2020); Su, Zhu, Lu, et al., "ZLPR: A Novel Loss for
+ * Multi-label Classification", arXiv 2208.02955 (2022). Per sample (row) n:
+ *
+ *   ℓ_n = log(1 + Σ_{j ∈ neg(n)} e^{z_j}) + log(1 + Σ_{i ∈ pos(n)} e^{−z_i})
+ *
+ * computed as log-sum-exp with an appended zero logit. No hyperparameters; the decision threshold is
+ * z = 0. With one class it is BCE (log(1 + e^{±z}) = softplus(±z)).
+ *
+ * Mask: unknown labels belong to neither set. Class weights w_c scale each class's exponential term
+ * (log w_c is added inside the log-sum-exp), so w_c = 1 is the plain loss and w_c = 0 drops the class.
+ * Reductions act on the per-sample values: `'none'` → `[N]`, `'sum'` → Σ_n, `'mean'`/`'batchmean'` → ÷ N.
+ * Default `'mean'` (bert4keras).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { callLossInfo, prepareLossCall, reductionParam, type FunctionalLossOptions } from './multi-label-loss';
+import type { LossCallOptions, LossInfo, MultiLabelLoss } from './registry';
+import type { Reduction } from './reduction';
+
+/** Large negative used to remove an entry from a log-sum-exp (exp underflows to exactly 0). */
+export const LSE_EXCLUDE = -1e9;
+
+/** log(1 + Σ_j [keep_j]·w_j·e^{a_j}) per row: log-sum-exp over a row with an appended zero. */
+export function logOnePlusSumExp(a: tf.Tensor2D, keep: tf.Tensor, logWeight?: tf.Tensor): tf.Tensor1D {
+  let t: tf.Tensor = tf.add(a, tf.mul(tf.sub(1, keep), LSE_EXCLUDE));
+  if (logWeight) t = tf.add(t, logWeight);
+  const withZero = tf.concat([tf.zeros([a.shape[0], 1]), t], 1);
+  return tf.logSumExp(withZero, 1) as tf.Tensor1D;
+}
+
+/** Per-sample ZLPR values `[N]` (no checks). */
+export function zlprPerSample(z: tf.Tensor2D, y: tf.Tensor2D, mask?: tf.Tensor, classWeights?: tf.Tensor): tf.Tensor1D {
+  const known = mask ?? tf.onesLike(y);
+  const logW = classWeights ? tf.log(tf.maximum(classWeights, 1e-30)) : undefined;
+  const negPart = logOnePlusSumExp(z, tf.mul(tf.sub(1, y), known), logW);
+  const posPart = logOnePlusSumExp(tf.neg(z) as tf.Tensor2D, tf.mul(y, known), logW);
+  return tf.add(negPart, posPart) as tf.Tensor1D;
+}
+
+function reduceSamples(perSample: tf.Tensor, reduction: Reduction): tf.Tensor {
+  if (reduction === 'none') return perSample;
+  if (reduction === 'sum') return tf.sum(perSample);
+  return tf.mean(perSample);
+}
+
+/** Registry entry (`'zlpr'`). */
+export const zlprLossInfo: LossInfo = {
+  name: 'zlpr',
+  description: 'ZLPR / multilabel categorical cross-entropy: log(1+Σ_neg e^z) + log(1+Σ_pos e^−z) per sample.',
+  paper: 'Su et al., "ZLPR: A Novel Loss for Multi-label Classification", arXiv 2208.02955; kexue.fm/archives/7359.',
+  params: { reduction: reductionParam('mean') },
+  create: (params): MultiLabelLoss => ({
+    name: 'zlpr',
+    params: Object.freeze({ ...params }),
+    call(logits: tf.Tensor, targets: tf.Tensor, options?: LossCallOptions): tf.Tensor {
+      return tf.tidy(() => {
+        const c = prepareLossCall(logits, targets, options, params.reduction as Reduction, 'zlpr.call');
+        return reduceSamples(zlprPerSample(c.z, c.y, c.mask, c.classWeights), c.reduction);
+      });
+    },
+  }),
+};
+
+/** ZLPR loss of `logits [N, C]` against 0/1 `targets`; mean over samples by default. */
+export function zlprLoss(logits: tf.Tensor | number[][], targets: tf.Tensor | number[][], options: FunctionalLossOptions = {}): tf.Tensor {
+  return callLossInfo(zlprLossInfo, logits, targets, { ...options });
+}
