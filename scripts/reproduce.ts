@@ -51,12 +51,16 @@ function findPython(): string {
 
 async function main(): Promise<number> {
   const start = Date.now();
-  if (!fs.existsSync(path.join(root, 'lib', 'dist', 'index.js'))) {
-    log('building the lib');
-    execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
-  }
-  // Registers (or refreshes) the kernel; installs Jupyter where it may, else says how.
-  const setup = spawnSync('bash', [path.join(root, 'environment', 'setup.sh'), '--quiet'], { cwd: root, stdio: 'inherit' });
+  // Always rebuild: a stale lib/dist would run old code under new notebooks.
+  log('building the lib (npm run build)');
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
+  // Registers (or refreshes) the kernel of THIS checkout in a private Jupyter folder (so another checkout's
+  // registration never runs these notebooks); installs Jupyter where it may, else says how.
+  const jupyterPrefix = path.join(root, '.jupyter-env');
+  const setup = spawnSync('bash', [path.join(root, 'environment', 'setup.sh'), '--quiet', '--prefix', jupyterPrefix], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   if (setup.status !== 0) {
     log('environment/setup.sh failed (see above)');
     return 1;
@@ -113,6 +117,7 @@ async function main(): Promise<number> {
           ASL_FIGURES_DIR: dirs.figures,
           ASL_TABLES_DIR: dirs.tables,
           ASL_NOTEBOOK: name,
+          JUPYTER_PATH: [path.join(jupyterPrefix, 'share', 'jupyter'), process.env.JUPYTER_PATH].filter(Boolean).join(path.delimiter),
         },
       },
     );
