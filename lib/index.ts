@@ -14,3 +14,4 @@ export * from './train';
 export * from './plot';
 export * from './display';
 export * from './book';
+export * from './analysis';

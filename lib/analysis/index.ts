@@ -1,0 +1,2 @@
+export { gradientShare } from './gradient-share';
+export type { GradientShare } from './gradient-share';
