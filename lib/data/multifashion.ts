@@ -281,7 +281,8 @@ function decode(buf: Uint8Array, r: Resolved): { train: ReturnType<typeof genera
   if (buf.length !== 20 + sizes.reduce((a, b) => a + b, 0)) return undefined;
   let o = 20;
   const take = (n: number) => {
-    const v = buf.slice(o, o + n);
+    const v = new Uint8Array(n); // a plain Uint8Array, not a Buffer view
+    v.set(buf.subarray(o, o + n));
     o += n;
     return v;
   };
