@@ -9,3 +9,12 @@ export {
   BACKEND_REQUESTS,
 } from './select';
 export type { BackendChoice, BackendAttempt, BackendRequest, InitBackendOptions } from './select';
+export {
+  registerWasmTrainingFixes,
+  unregisterWasmTrainingFixes,
+  activeWasmTrainingFixes,
+  WASM_FIX_NAMES,
+  im2colTransposedInto,
+  transposeLastTwoInto,
+} from './wasm-fixes';
+export type { WasmFixName } from './wasm-fixes';

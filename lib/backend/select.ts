@@ -12,6 +12,7 @@
  * `tensorflow` backend counts.
  */
 import * as tf from '@tensorflow/tfjs';
+import { registerWasmTrainingFixes } from './wasm-fixes';
 
 /** What a caller may force through `ASL_BACKEND` or `initBackend({ backend })`. */
 export type BackendRequest = 'node-gpu' | 'node' | 'wasm' | 'cpu' | 'webgpu';
@@ -89,6 +90,7 @@ async function tryCandidate(candidate: BackendRequest): Promise<string> {
     case 'wasm': {
       require('@tensorflow/tfjs-backend-wasm');
       if (!(await tf.setBackend('wasm'))) throw new Error('the wasm module failed to initialise');
+      registerWasmTrainingFixes(); // conv filter/input gradients and flag-free matMul (./wasm-fixes)
       const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
       return `@tensorflow/tfjs-backend-wasm (SIMD ${simd ? 'on' : 'off'}, one thread in Node)`;
     }
