@@ -103,12 +103,15 @@ export function aslFusedCore(
     if (weight) wl = tf.mul(wl, weight);
     const value = reduce.mode === 'none' ? tf.neg(wl) : tf.mul(tf.sum(wl), -scale);
     const needsA = clip > 0 && gammaNeg === 0;
+    // Everything the backward pass reads is saved (the engine keeps saved tensors alive; closures over
+    // tensors created inside the caller's gradient scope would be disposed before the backward pass).
     const saved = [p, s, x, xc, lx, om, y, w ?? tf.scalar(1), typeof gammaT === 'number' ? tf.scalar(gammaT) : gammaT];
+    if (weight) saved.push(weight);
     save(saved);
     return {
       value,
       gradFunc: (dy: tf.Tensor, sv: tf.Tensor[]) => {
-        const [sp, ss, sx, sxc, slx, som, sy, sw, sgt] = sv;
+        const [sp, ss, sx, sxc, slx, som, sy, sw, sgt, sweight] = sv;
         // (2y − 1)·p·s: the sign of dx/dz times |dσ/dz|.
         let dxdz = tf.mul(tf.mul(sp, ss), tf.sub(tf.mul(sy, 2), 1));
         if (needsA) dxdz = tf.mul(dxdz, tf.step(som));
@@ -122,7 +125,7 @@ export function aslFusedCore(
         }
         // dℓ/dz = −dx/dz·inner
         let g = tf.mul(dxdz, inner);
-        if (weight) g = tf.mul(g, weight);
+        if (sweight) g = tf.mul(g, sweight);
         return reduce.mode === 'none' ? tf.mul(g, tf.neg(dy)) : tf.mul(g, tf.mul(dy, -scale));
       },
     };
