@@ -5,8 +5,9 @@
  *   micro F1         2Σtp / (2Σtp + Σfp + Σfn)                       (= OF1 / 100)
  *   macro F1         mean_c 2tp_c / (2tp_c + fp_c + fn_c), 0 when the denominator is 0
  *                    (sklearn `f1_score(average='macro')` with its default zero_division)
- * Macro F1 is NOT the harmonic-mean CF1 of ML-GCN-style papers; it is close to the official ASL
- * validate.py CF1 (`CF1MeanOfClasses`), which differs only for classes with tp = 0 and fp + fn = 0.
+ * Macro F1 is NOT the harmonic-mean CF1 of ML-GCN-style papers; it equals the official ASL
+ * validate.py CF1 (`CF1MeanOfClasses` / 100): both give a class with tp = 0 an F1 of 0, and
+ * 2PR/(P+R) = 2tp/(2tp+fp+fn) otherwise. Micro F1 equals OF1 / 100.
  *
  * Predictions come from scores through the same {@link ThresholdOptions} as the threshold metrics
  * (default: probability > 0.5). To score ready-made 0/1 predictions, pass them as the scores: with
