@@ -56,7 +56,7 @@ describe('ranking metrics against scikit-learn', () => {
     if (c.lrap === null) continue;
     test(`${c.name}: label_ranking_average_precision_score, coverage_error, label_ranking_loss`, () => {
       const m = rankingMetrics(scoresOf(c), c.targets);
-      assertClose(m.labelRankingAveragePrecision, c.lrap, 1e-12, 'lrap');
+      assertClose(m.labelRankingAveragePrecision, c.lrap!, 1e-12, 'lrap');
       assertClose(m.coverageError, c.coverage_error!, 1e-12, 'coverage');
       assertClose(m.rankingLoss, c.ranking_loss!, 1e-12, 'ranking loss');
     });
