@@ -1,2 +1,2 @@
-export { lineFigure, PALETTE } from './line';
+export { lineFigure, PALETTE, DASHES } from './line';
 export type { LineSeries, LineFigureOptions } from './line';

@@ -36,6 +36,9 @@ export interface LineFigureOptions {
 /** A qualitative palette (colour-blind friendly, Okabe–Ito). */
 export const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#F0E442', '#000000'];
 
+/** Dash styles cycled once the palette is used up, so many series stay distinguishable. */
+export const DASHES = ['solid', 'dash', 'dot', 'dashdot'];
+
 /** A figure with one line per series. */
 export function lineFigure(series: readonly LineSeries[], options: LineFigureOptions = {}): PlotlyFigure {
   const data = series.map((s, i) => ({
@@ -44,7 +47,11 @@ export function lineFigure(series: readonly LineSeries[], options: LineFigureOpt
     name: s.name,
     x: Array.from(s.x),
     y: Array.from(s.y),
-    line: { dash: s.dash ?? 'solid', color: s.color ?? PALETTE[i % PALETTE.length], width: 2 },
+    line: {
+      dash: s.dash ?? DASHES[Math.floor(i / PALETTE.length) % DASHES.length],
+      color: s.color ?? PALETTE[i % PALETTE.length],
+      width: 2,
+    },
     ...(s.errorY ? { error_y: { type: 'data', array: Array.from(s.errorY), visible: true } } : {}),
   }));
   const axis = (title: string | undefined, range: [number, number] | undefined, log: boolean | undefined) => ({
