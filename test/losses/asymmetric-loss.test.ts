@@ -10,7 +10,7 @@ import {
   aslPositiveGradient,
   aslPositiveGradientDetached,
   ASL_DEFAULTS,
-} from '../../lib';
+} from '../../lib/index';
 import { assertClose, assertNoLeak, finiteDifferences, setupBackend, values } from '../helpers';
 
 // Reference logits and targets: asl-reference.md §2.6 (numpy float64 re-implementation of the official forward).
