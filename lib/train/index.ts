@@ -17,3 +17,7 @@ export type { ProgressMode, TrainingProgress } from './progress';
 export { TrainingHistory } from './history';
 export { trainModel, evaluateModel, resolveTrainConfig, loadCheckpointWeights } from './trainer';
 export type { TrainConfig, TrainOptions, TrainingResult, ResolvedTrainConfig, ZooModelSpec } from './trainer';
+export { runSweep, expandGrid, SweepResult, sweepWorkerEntry } from './sweep';
+export type { SweepSpec, SweepOptions, SweepRecord } from './sweep';
+export { loadDatasetRef } from './data-ref';
+export type { DatasetRef } from './data-ref';
