@@ -21,3 +21,5 @@ export { runSweep, expandGrid, SweepResult, sweepWorkerEntry } from './sweep';
 export type { SweepSpec, SweepOptions, SweepRecord } from './sweep';
 export { loadDatasetRef } from './data-ref';
 export type { DatasetRef } from './data-ref';
+export { measureTrainingThroughput, matMulEfficiency, wasmFixSpeedups } from './benchmark';
+export type { BenchmarkModel, TrainingThroughput, MatMulEfficiency } from './benchmark';

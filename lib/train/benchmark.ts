@@ -1,0 +1,152 @@
+/**
+ * Training-throughput measurements behind `npm run bench:train` and `asl bench`: images per second
+ * of the two reference models (forward + BCE + backward + Adam lr 1e-3, the trainer's own
+ * {@link trainStep}), the wasm backend's best matMul throughput and the fraction of it the MLP's
+ * layers reach, and the before/after effect of each wasm fix.
+ *
+ * - `cnn`: 48×48×1, batch 64: conv3×3(16) ReLU, maxpool 2, conv3×3(32) ReLU, maxpool 2,
+ *   conv3×3(64) ReLU, global average pool, dense(10).
+ * - `mlp`: 4096, batch 128: dense(512) ReLU, dense(256) ReLU, dense(10).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { binaryCrossEntropy } from '../losses/bce';
+import { activeWasmTrainingFixes, registerWasmTrainingFixes, unregisterWasmTrainingFixes } from '../backend/wasm-fixes';
+import type { WasmFixName } from '../backend/wasm-fixes';
+import { referenceCnn, referenceMlp } from './models';
+import { TrainingOptimizer, trainableWeightsOf } from './optimizer';
+import { trainStep } from './step';
+
+export interface MatMulEfficiency {
+  bestMatMulGflops: number;
+  matMulGflopsBySize: Record<string, number>;
+  mlpForwardMs: number;
+  mlpBackwardMs: number;
+  mlpForwardGflops: number;
+  mlpBackwardGflops: number;
+  mlpForwardFraction: number;
+  mlpBackwardFraction: number;
+}
+
+/** The two reference models of the benchmark. */
+export type BenchmarkModel = 'cnn' | 'mlp';
+
+export interface TrainingThroughput {
+  imagesPerSecond: number;
+  msPerStep: number;
+  steps: number;
+}
+
+function benchmarkSetup(kind: BenchmarkModel) {
+  const classes = 10;
+  const model = kind === 'cnn' ? referenceCnn({ inputShape: [48, 48, 1], numClasses: classes, seed: 1 }) : referenceMlp({ inputShape: [4096], numClasses: classes, seed: 1 });
+  const batch = kind === 'cnn' ? 64 : 128;
+  const x = tf.randomUniform(kind === 'cnn' ? [batch, 48, 48, 1] : [batch, 4096], 0, 1, 'float32', 3);
+  const y = tf.tidy(() => tf.randomUniform([batch, classes], 0, 1, 'float32', 4).less(0.3).toFloat());
+  return { model, x, y, batch };
+}
+
+export function measureTrainingThroughput(kind: BenchmarkModel, steps = 10, warmup = 3): TrainingThroughput {
+  const { model, x, y, batch } = benchmarkSetup(kind);
+  const optimizer = new TrainingOptimizer({ name: 'adam', weightDecay: 0 }, trainableWeightsOf(model));
+  const loss = (logits: tf.Tensor, targets: tf.Tensor) => binaryCrossEntropy(logits, targets) as tf.Scalar;
+  const one = () => {
+    const r = trainStep(model, optimizer, loss, x, y, { lr: 1e-3 });
+    r.loss.dataSync();
+    r.loss.dispose();
+  };
+  try {
+    for (let i = 0; i < warmup; i++) one();
+    const start = performance.now();
+    for (let i = 0; i < steps; i++) one();
+    const ms = (performance.now() - start) / steps;
+    return { imagesPerSecond: (1000 * batch) / ms, msPerStep: ms, steps };
+  } finally {
+    optimizer.dispose();
+    model.dispose();
+    tf.dispose([x, y]);
+  }
+}
+
+function time(f: () => tf.Tensor | tf.Tensor[], reps: number): number {
+  tf.dispose(f());
+  const start = performance.now();
+  for (let i = 0; i < reps; i++) {
+    const out = f();
+    (Array.isArray(out) ? out[0] : out).dataSync();
+    tf.dispose(out);
+  }
+  return (performance.now() - start) / reps;
+}
+
+/** The wasm backend's best matMul throughput and the MLP's forward/backward fraction of it. */
+export function matMulEfficiency(): MatMulEfficiency {
+  const best: Record<string, number> = {};
+  let bestGflops = 0;
+  for (const n of [256, 512, 1024]) {
+    const a = tf.randomNormal([n, n]);
+    const b = tf.randomNormal([n, n]);
+    const ms = time(() => tf.matMul(a, b), 5);
+    const g = (2 * n * n * n) / ms / 1e6;
+    best[`${n}`] = g;
+    bestGflops = Math.max(bestGflops, g);
+    tf.dispose([a, b]);
+  }
+  const { model, x, y } = benchmarkSetup('mlp');
+  const dims = [4096, 512, 256, 10];
+  const forwardFlops = dims.slice(1).reduce((s, d, i) => s + 2 * 128 * dims[i] * d, 0);
+  const fwdMs = time(() => model.apply(x) as tf.Tensor, 10);
+  const weights = trainableWeightsOf(model).map((w) => w.variable);
+  const fwdBwdMs = time(() => {
+    const { value, grads } = tf.variableGrads(() => binaryCrossEntropy(model.apply(x, { training: true }) as tf.Tensor, y) as tf.Scalar, weights);
+    return [value, ...Object.values(grads)];
+  }, 10);
+  const bwdMs = Math.max(fwdBwdMs - fwdMs, 1e-6);
+  // Backward: dW of every layer and dX of every layer but the first (tfjs prunes the input's gradient).
+  const backwardFlops = 2 * forwardFlops - 2 * 128 * dims[0] * dims[1];
+  const forwardGflops = forwardFlops / fwdMs / 1e6;
+  const backwardGflops = backwardFlops / bwdMs / 1e6;
+  model.dispose();
+  tf.dispose([x, y]);
+  return {
+    bestMatMulGflops: bestGflops,
+    matMulGflopsBySize: best,
+    mlpForwardMs: fwdMs,
+    mlpBackwardMs: bwdMs,
+    mlpForwardGflops: forwardGflops,
+    mlpBackwardGflops: backwardGflops,
+    mlpForwardFraction: forwardGflops / bestGflops,
+    mlpBackwardFraction: backwardGflops / bestGflops,
+  };
+}
+
+/** Throughput with each fix switched off alone (before) and on (after). */
+export function wasmFixSpeedups(log: (line: string) => void = () => {}): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const all = activeWasmTrainingFixes();
+  const affects: Record<WasmFixName, BenchmarkModel[]> = {
+    conv2dBackpropFilter: ['cnn'],
+    conv2dBackpropInput: ['cnn'],
+    maxPoolGrad: ['cnn'],
+    transposedMatMul: ['mlp', 'cnn'],
+  };
+  for (const fix of all) {
+    const entry: Record<string, unknown> = {};
+    for (const kind of affects[fix]) {
+      const after = measureTrainingThroughput(kind, 3, 1).imagesPerSecond;
+      unregisterWasmTrainingFixes([fix]);
+      let before: number | string;
+      try {
+        before = measureTrainingThroughput(kind, 2, 1).imagesPerSecond;
+      } catch (e) {
+        before = `fails: ${(e as Error).message.split('\n')[0]}`;
+      } finally {
+        registerWasmTrainingFixes([fix]);
+      }
+      entry[kind] = { before, after, speedup: typeof before === 'number' ? after / before : null };
+      log(`fix ${fix} on ${kind}: before ${typeof before === 'number' ? before.toFixed(1) + ' img/s' : before}, after ${after.toFixed(1)} img/s`);
+    }
+    out[fix] = entry;
+  }
+  return out;
+}
+
