@@ -121,3 +121,21 @@ export async function loadCoco(options: CocoOptions): Promise<ImageFileDataset &
   });
   return Object.assign(ds, { coco: labels });
 }
+
+export interface CocoSplitsOptions extends ImageLoaderOptions {
+  /** The COCO root holding `annotations/` and the image folders. */
+  root: string;
+  /** 2014 (the multi-label standard, default) or 2017. */
+  year?: 2014 | 2017;
+  keepEmpty?: boolean;
+}
+
+/** Train and val splits of COCO: `instances_train<year>.json` / `instances_val<year>.json`. */
+export async function loadCocoSplits(options: CocoSplitsOptions): Promise<{ train: ImageFileDataset; val: ImageFileDataset }> {
+  const fn = 'loadCocoSplits';
+  if (typeof options?.root !== 'string') fail(fn, 'root', 'must be the COCO root folder');
+  const year = options.year ?? 2014;
+  if (year !== 2014 && year !== 2017) fail(fn, 'year', `must be 2014 or 2017, got ${String(year)}`);
+  const open = (split: string) => loadCoco({ ...options, annotations: path.join(options.root, 'annotations', `instances_${split}${year}.json`) });
+  return { train: await open('train'), val: await open('val') };
+}

@@ -147,3 +147,8 @@ export async function loadVoc(options: VocOptions): Promise<ImageFileDataset> {
     augment: imageAugmentation(options.augmentation),
   });
 }
+
+/** VOC2007's standard multi-label splits: train = `trainval`, val = `test` (the ASL/ML-GCN protocol). */
+export async function loadVocSplits(options: Omit<VocOptions, 'split'>): Promise<{ train: ImageFileDataset; val: ImageFileDataset }> {
+  return { train: await loadVoc({ ...options, split: 'trainval' }), val: await loadVoc({ ...options, split: 'test' }) };
+}

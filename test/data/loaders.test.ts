@@ -8,6 +8,8 @@ import {
   VOC_CLASSES,
   loadArff,
   loadCoco,
+  loadCocoSplits,
+  loadVocSplits,
   loadNusWide,
   loadOpenImages,
   loadVoc,
@@ -316,4 +318,21 @@ test('decodeImageFile: grey and RGBA inputs become 3-channel RGB', async () => {
   const v = await decodeImageFile(rgba, 2);
   assert.equal(v.length, 12);
   assert.ok(Math.abs(v[0] - 1) < 1e-6 && v[1] === 0 && v[2] === 0);
+});
+
+test('loadCocoSplits and loadVocSplits open the standard file layouts', async () => {
+  const coco = copyFixture('coco');
+  const ann = path.join(coco, 'annotations');
+  fs.copyFileSync(path.join(ann, 'instances_val2014.json'), path.join(ann, 'instances_train2014.json'));
+  const c = await loadCocoSplits({ root: coco, checkImages: false });
+  assert.equal(c.train.size, 3);
+  assert.equal(c.train.records[0].file, path.join(coco, 'train2014', 'COCO_val2014_000000000042.jpg'));
+  assert.equal(c.val.records[0].file, path.join(coco, 'val2014', 'COCO_val2014_000000000042.jpg'));
+  await rejectsWith(() => loadCocoSplits({ root: coco, year: 2017 }), /missing file: .*instances_train2017\.json/);
+  const voc = copyFixture('voc');
+  const main = path.join(voc, 'VOC2007', 'ImageSets', 'Main');
+  for (const f of fs.readdirSync(main)) if (f.endsWith('_trainval.txt')) fs.copyFileSync(path.join(main, f), path.join(main, f.replace('trainval', 'test')));
+  const v = await loadVocSplits({ root: path.join(voc, 'VOC2007'), checkImages: false });
+  assert.equal(v.train.size, 3);
+  assert.equal(v.val.name, 'voc/VOC2007/test');
 });
