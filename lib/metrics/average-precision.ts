@@ -23,7 +23,8 @@ import { assertOneOf } from '../core/validate';
 import { fail } from '../core/errors';
 import { describe } from '../core/validate';
 import { toMetricInputs, type MetricInputs, type MetricMatrix } from './matrix';
-import { SortableColumn } from './sort';
+import { ApWorkspace, OFFICIAL_AP_EPSILON, narrowAveragePrecision } from './ap-kernel';
+import { SortableColumn, toColumnMajor } from './sort';
 
 /** How tied scores are ranked: see the module comment. */
 export type ApTieConvention = 'official' | 'sklearn';
@@ -36,8 +37,7 @@ export const AP_TIE_CONVENTIONS: readonly ApTieConvention[] = ['official', 'skle
 export const AP_EMPTY_CLASS_POLICIES: readonly ApEmptyClassPolicy[] = ['zero', 'skip'];
 export const AP_AVERAGES: readonly ApAverage[] = ['macro', 'micro', 'weighted', 'none'];
 
-/** The epsilon in the official AP denominator, Σ prec@pos / (P + 1e-8). */
-export const OFFICIAL_AP_EPSILON = 1e-8;
+export { OFFICIAL_AP_EPSILON };
 
 /** Options of {@link averagePrecisionPerClass}. */
 export interface AveragePrecisionOptions {
@@ -96,12 +96,19 @@ export function resolveApOptions(options: unknown, fn: string): Required<Omit<Me
 }
 
 /**
- * AP (a fraction; 0 when there is no positive) of the column loaded in `col`, which this sorts.
- * The sort is a radix sort (O(n)); the scan is one pass.
+ * AP (a fraction; 0 when there is no positive) of the column loaded in `col`. With a workspace
+ * and 32-bit keys it uses {@link narrowAveragePrecision} (sorts only the positives); otherwise it
+ * radix-sorts the whole column and walks it — the reference formulation, also used in tests.
  */
-export function _binaryAveragePrecision(col: SortableColumn, ties: ApTieConvention): { ap: number; positives: number } {
+export function _binaryAveragePrecision(
+  col: SortableColumn,
+  ties: ApTieConvention,
+  ws?: ApWorkspace,
+): { ap: number; positives: number } {
   const n = col.n;
   if (n === 0) return { ap: 0, positives: 0 };
+  // 32-bit keys: place the negatives among the sorted positives (no full sort).
+  if (ws !== undefined && !col.wide) return narrowAveragePrecision(col.lo, col.labels, n, ties === 'official', ws);
   col.sort();
   const labels = col.labels;
   let tp = 0;
@@ -143,9 +150,14 @@ export function _multilabelAveragePrecisionCompute(
   const positives = new Float64Array(k);
   const col = new SortableColumn();
   col.ensure(n);
+  const ws = new ApWorkspace();
+  // One cache-blocked transpose, then every column is read contiguously.
+  const s = k === 1 ? scores.data : toColumnMajor(scores.data, n, k);
+  const t = k === 1 ? targets.data : toColumnMajor(targets.data, n, k);
+  const m = mask === undefined ? undefined : k === 1 ? mask.data : toColumnMajor(mask.data, n, k);
   for (let c = 0; c < k; c++) {
-    col.load(scores.data, targets.data, mask?.data, n, k, c);
-    const r = _binaryAveragePrecision(col, ties);
+    col.loadStrided(s, t, m, c * n, 1, n);
+    const r = _binaryAveragePrecision(col, ties, ws);
     positives[c] = r.positives;
     ap[c] = r.positives === 0 && emptyClasses === 'skip' ? NaN : r.ap;
   }
@@ -161,7 +173,7 @@ export function _microAveragePrecisionCompute(
   const { scores, targets, mask } = inputs;
   const col = new SortableColumn();
   col.loadStrided(scores.data, targets.data, mask?.data, 0, 1, scores.data.length);
-  const r = _binaryAveragePrecision(col, ties);
+  const r = _binaryAveragePrecision(col, ties, new ApWorkspace());
   return r.positives === 0 && emptyClasses === 'skip' ? NaN : r.ap;
 }
 

@@ -27,7 +27,7 @@ export type { MultiLabelReportOptions, MultiLabelReportConventions } from './rep
 export { MultiLabelMetricAccumulator } from './accumulator';
 export type { MultiLabelMetricAccumulatorOptions } from './accumulator';
 export { PerClassMetricsTable, PER_CLASS_COLUMNS } from './per-class-table';
-export type { PerClassMetricsRow, DanfoDataFrameLike, ArqueroTableLike } from './per-class-table';
+export type { PerClassMetricsRow, PerClassDanfoFrame, PerClassArqueroTable } from './per-class-table';
 export { toScoreMatrix, toBinaryMatrix, toDenseMatrix } from './matrix';
 export type { MetricMatrix, ShapedArray, DenseMatrix, BinaryMatrix } from './matrix';
 export { rankingMetrics, labelRankingAveragePrecision, coverageError, rankingLoss, oneError } from './ranking-metrics';

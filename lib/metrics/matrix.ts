@@ -45,14 +45,23 @@ function isShapedArray(x: unknown): x is ShapedArray {
   );
 }
 
-/** Converts any {@link MetricMatrix} to row-major numbers, checking the shape (not the values). */
-export function toDenseMatrix(x: unknown, arg: string, fn: string): DenseMatrix {
+/** A matrix as it arrived: flat row-major values (typed array or numbers), not yet converted. */
+interface RawMatrix {
+  values: ArrayLike<number>;
+  rows: number;
+  cols: number;
+}
+
+function isNumericTypedArray(x: unknown): boolean {
+  return ArrayBuffer.isView(x) && !(x instanceof DataView) && !(x instanceof BigInt64Array) && !(x instanceof BigUint64Array);
+}
+
+/** Reads the shape and the flat values of any {@link MetricMatrix}, checking the shape and the value types. */
+function toRawMatrix(x: unknown, arg: string, fn: string): RawMatrix {
   if (x instanceof tf.Tensor) {
     if (x.isDisposed) fail(fn, arg, 'is a disposed tensor');
     if (x.rank !== 2) fail(fn, arg, `must be a 2-D [samples, classes] tensor, got shape ${formatShape(x.shape)}`);
-    const values = x.dataSync();
-    const data = values instanceof Float32Array ? values : Float64Array.from(values as ArrayLike<number>);
-    return checkSize({ data, rows: x.shape[0], cols: x.shape[1] }, arg, fn);
+    return checkSize({ values: x.dataSync() as ArrayLike<number>, rows: x.shape[0], cols: x.shape[1] }, arg, fn);
   }
   if (isShapedArray(x)) {
     const { values, shape } = x;
@@ -65,13 +74,12 @@ export function toDenseMatrix(x: unknown, arg: string, fn: string): DenseMatrix 
     if (values.length !== shape[0] * shape[1]) {
       fail(fn, arg, `has ${values.length} values, which does not match its shape ${formatShape(shape)}`);
     }
-    const data =
-      values instanceof Float32Array
-        ? values
-        : ArrayBuffer.isView(values) && !(values instanceof DataView)
-          ? Float64Array.from(values as unknown as ArrayLike<number>)
-          : toFloat64(values, arg, fn);
-    return checkSize({ data, rows: shape[0], cols: shape[1] }, arg, fn);
+    if (!isNumericTypedArray(values)) {
+      for (let i = 0; i < values.length; i++) {
+        if (typeof values[i] !== 'number') fail(fn, arg, `must contain numbers, found ${describe(values[i])} at flat index ${i}`);
+      }
+    }
+    return checkSize({ values, rows: shape[0], cols: shape[1] }, arg, fn);
   }
   if (Array.isArray(x)) {
     const rows = x.length;
@@ -97,19 +105,16 @@ export function toDenseMatrix(x: unknown, arg: string, fn: string): DenseMatrix 
         data[i * cols + j] = v;
       }
     }
-    return checkSize({ data, rows, cols }, arg, fn);
+    return checkSize({ values: data, rows, cols }, arg, fn);
   }
   return fail(fn, arg, `must be a 2-D tf.Tensor, { values, shape } or a nested number array, got ${describe(x)}`);
 }
 
-function toFloat64(values: ArrayLike<number>, arg: string, fn: string): Float64Array {
-  const out = new Float64Array(values.length);
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (typeof v !== 'number') fail(fn, arg, `must contain numbers, found ${describe(v)} at flat index ${i}`);
-    out[i] = v;
-  }
-  return out;
+/** Converts any {@link MetricMatrix} to row-major numbers, checking the shape (not the values). */
+export function toDenseMatrix(x: unknown, arg: string, fn: string): DenseMatrix {
+  const { values, rows, cols } = toRawMatrix(x, arg, fn);
+  const data = values instanceof Float32Array || values instanceof Float64Array ? values : Float64Array.from(values);
+  return { data, rows, cols };
 }
 
 function checkSize<M extends { rows: number; cols: number }>(m: M, arg: string, fn: string): M {
@@ -144,14 +149,9 @@ export function toBinaryMatrix(
   fn: string,
   shape?: { rows: number; cols: number; of: string },
 ): BinaryMatrix {
-  if (x instanceof tf.Tensor && x.dtype === 'bool' && x.rank === 2) {
-    const v = x.dataSync();
-    return checkShape({ data: Uint8Array.from(v as ArrayLike<number>), rows: x.shape[0], cols: x.shape[1] }, arg, fn, shape);
-  }
-  const m = toDenseMatrix(x, arg, fn);
-  checkShape(m, arg, fn, shape);
-  const out = new Uint8Array(m.data.length);
-  const d = m.data;
+  const m = checkShape(toRawMatrix(x, arg, fn), arg, fn, shape);
+  const d = m.values;
+  const out = new Uint8Array(d.length);
   for (let i = 0; i < d.length; i++) {
     const v = d[i];
     if (v === 1) out[i] = 1;
@@ -159,6 +159,7 @@ export function toBinaryMatrix(
   }
   return { data: out, rows: m.rows, cols: m.cols };
 }
+
 
 function checkShape<M extends { rows: number; cols: number }>(
   m: M,

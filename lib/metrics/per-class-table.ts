@@ -22,14 +22,14 @@ export interface PerClassMetricsRow {
 export const PER_CLASS_COLUMNS = ['class', 'positives', 'AP', 'precision', 'recall', 'F1'] as const;
 
 /** A minimal view of a danfo DataFrame (danfojs-node is loaded lazily, so its types are not imported). */
-export interface DanfoDataFrameLike {
+export interface PerClassDanfoFrame {
   columns: string[];
   values: unknown[];
   shape: number[];
 }
 
 /** A minimal view of an arquero table (arquero is loaded lazily). */
-export interface ArqueroTableLike {
+export interface PerClassArqueroTable {
   numRows(): number;
   columnNames(): string[];
   objects(options?: { limit?: number }): Array<Record<string, unknown>>;
@@ -61,16 +61,16 @@ export class PerClassMetricsTable {
   }
 
   /** A danfo DataFrame (danfojs-node) with the columns class, positives, AP, precision, recall, F1. */
-  toDanfo(): DanfoDataFrameLike {
+  toDanfo(): PerClassDanfoFrame {
     // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const dfd = require('danfojs-node') as { DataFrame: new (data: object) => DanfoDataFrameLike };
+    const dfd = require('danfojs-node') as { DataFrame: new (data: object) => PerClassDanfoFrame };
     return new dfd.DataFrame(this.columns());
   }
 
   /** An arquero table with the columns class, positives, AP, precision, recall, F1. */
-  toArquero(): ArqueroTableLike {
+  toArquero(): PerClassArqueroTable {
     // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const aq = require('arquero') as { table: (columns: object) => ArqueroTableLike };
+    const aq = require('arquero') as { table: (columns: object) => PerClassArqueroTable };
     return aq.table(this.columns());
   }
 

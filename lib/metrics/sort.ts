@@ -162,50 +162,35 @@ export class SortableColumn {
     const n = this.n;
     if (n < 2) return;
     const hist = this.hist;
+    if (!this.wide) {
+      if (radixSortNarrow(this.lo, this.labels, this.lo2, this.labels2, n, hist)) {
+        const k = this.lo;
+        this.lo = this.lo2;
+        this.lo2 = k;
+        const l = this.labels;
+        this.labels = this.labels2;
+        this.labels2 = l;
+      }
+      return;
+    }
     hist.fill(0);
     const lo = this.lo;
+    const hi = this.hi;
     for (let i = 0; i < n; i++) {
       const k = lo[i];
       hist[k & MASK]++;
       hist[RADIX + ((k >>> BITS) & MASK)]++;
       hist[2 * RADIX + (k >>> (2 * BITS))]++;
+      const h = hi[i];
+      hist[3 * RADIX + (h & MASK)]++;
+      hist[4 * RADIX + ((h >>> BITS) & MASK)]++;
+      hist[5 * RADIX + (h >>> (2 * BITS))]++;
     }
-    if (this.wide) {
-      const hi = this.hi;
-      for (let i = 0; i < n; i++) {
-        const k = hi[i];
-        hist[3 * RADIX + (k & MASK)]++;
-        hist[4 * RADIX + ((k >>> BITS) & MASK)]++;
-        hist[5 * RADIX + (k >>> (2 * BITS))]++;
-      }
-    }
-    const passes = this.wide ? 6 : 3;
-    for (let p = 0; p < passes; p++) {
+    for (let p = 0; p < 6; p++) {
       const base = p * RADIX;
       if (!prefixSums(hist, base, n)) continue;
-      const word = p < 3 ? 0 : 1;
-      const shift = (p % 3) * BITS;
-      if (this.wide) this.scatterWide(hist, base, word, shift);
-      else this.scatterNarrow(hist, base, shift);
+      this.scatterWide(hist, base, p < 3 ? 0 : 1, (p % 3) * BITS);
     }
-  }
-
-  private scatterNarrow(hist: Uint32Array, base: number, shift: number): void {
-    const n = this.n;
-    const kIn = this.lo;
-    const lIn = this.labels;
-    const kOut = this.lo2;
-    const lOut = this.labels2;
-    for (let i = 0; i < n; i++) {
-      const k = kIn[i];
-      const pos = hist[base + ((k >>> shift) & MASK)]++;
-      kOut[pos] = k;
-      lOut[pos] = lIn[i];
-    }
-    this.lo = kOut;
-    this.lo2 = kIn;
-    this.labels = lOut;
-    this.labels2 = lIn;
   }
 
   private scatterWide(hist: Uint32Array, base: number, word: number, shift: number): void {
@@ -230,6 +215,61 @@ export class SortableColumn {
     this.labels = lOut;
     this.labels2 = lIn;
   }
+}
+
+/**
+ * Stable LSD radix sort of 32-bit keys with a byte payload, three 11-bit passes (skipping passes
+ * whose digit is constant). Returns true when the result ended in the scratch buffers (`k2`, `l2`).
+ */
+function radixSortNarrow(k1: Uint32Array, l1: Uint8Array, k2: Uint32Array, l2: Uint8Array, n: number, hist: Uint32Array): boolean {
+  hist.fill(0, 0, 3 * RADIX);
+  for (let i = 0; i < n; i++) {
+    const k = k1[i];
+    hist[k & MASK]++;
+    hist[RADIX + ((k >>> BITS) & MASK)]++;
+    hist[2 * RADIX + (k >>> (2 * BITS))]++;
+  }
+  let swapped = false;
+  let kIn = k1;
+  let lIn = l1;
+  let kOut = k2;
+  let lOut = l2;
+  for (let p = 0; p < 3; p++) {
+    const base = p * RADIX;
+    if (!prefixSums(hist, base, n)) continue;
+    const shift = p * BITS;
+    for (let i = 0; i < n; i++) {
+      const k = kIn[i];
+      const pos = hist[base + ((k >>> shift) & MASK)]++;
+      kOut[pos] = k;
+      lOut[pos] = lIn[i];
+    }
+    const tk = kIn;
+    kIn = kOut;
+    kOut = tk;
+    const tl = lIn;
+    lIn = lOut;
+    lOut = tl;
+    swapped = !swapped;
+  }
+  return swapped;
+}
+
+/**
+ * The columns of a row-major `rows × cols` matrix, one after the other (column-major), copied with
+ * a cache-blocked loop so that each column can then be read contiguously.
+ */
+export function toColumnMajor<T extends Float32Array | Float64Array | Uint8Array>(data: T, rows: number, cols: number): T {
+  const out = new (data.constructor as new (n: number) => T)(data.length);
+  const BLOCK = 64;
+  for (let i0 = 0; i0 < rows; i0 += BLOCK) {
+    const i1 = Math.min(rows, i0 + BLOCK);
+    for (let c = 0; c < cols; c++) {
+      const o = c * rows;
+      for (let i = i0, j = i0 * cols + c; i < i1; i++, j += cols) out[o + i] = data[j];
+    }
+  }
+  return out;
 }
 
 /** Order-preserving unsigned key of float32 bits (−0 → +0): negatives flip all bits, others the sign bit. */
