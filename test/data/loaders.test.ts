@@ -336,3 +336,8 @@ test('loadCocoSplits and loadVocSplits open the standard file layouts', async ()
   assert.equal(v.train.size, 3);
   assert.equal(v.val.name, 'voc/VOC2007/test');
 });
+
+test('a file that is not an image is reported as unreadable with its id', async () => {
+  const file = tempFile('broken.jpg', 'not a jpeg');
+  await rejectsWith(() => decodeImageFile(file, 4, 'img-7'), /unreadable image for id img-7: .*broken\.jpg/);
+});

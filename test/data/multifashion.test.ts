@@ -173,6 +173,23 @@ describe('MultiFashion', () => {
     assert.equal(tf.memory().numTensors, before);
   });
 
+  test('cutoutFactor sets the side of the cutout square (default 0.3 of the canvas)', async () => {
+    const count = async (options: object) => {
+      const s = await loadMultiFashion({ ...SMALL, seed: 5, ...options });
+      const seq = [0.5, 0.5, 0.123, 0.123, 0.123];
+      let i = 0;
+      const b = await s.train.take([0], true, () => seq[i++ % seq.length]);
+      const x = b.x.dataSync();
+      let n = 0;
+      for (let p = 0; p < x.length; p += 3) if (Math.abs(x[p] - 0.123) < 1e-6 && Math.abs(x[p + 2] - 0.123) < 1e-6) n++;
+      tf.dispose([b.x, b.y]);
+      return n;
+    };
+    assert.equal(await count({ cutoutFactor: 0.25 }), 64); // side round(0.25 × 32) = 8
+    assert.equal(await count({}), 100); // side round(0.3 × 32) = 10
+    assert.equal(await count({ augmentation: 'none' }), 0);
+  });
+
   test('single-label mode is plain Fashion-MNIST with one-hot targets', async () => {
     const s = await loadMultiFashion({ mode: 'single-label', source: 'shipped', trainSize: 50 });
     assert.equal(s.train.classNames.length, 10);
