@@ -39,7 +39,7 @@ export { hillLoss, hillElementwise, hillLossInfo, focalMarginPositive } from './
 export type { HillLossOptions } from './hill';
 export { splcLoss, splcElementwise, splcLossInfo } from './splc';
 export type { SplcLossOptions } from './splc';
-export { zlprLoss, zlprPerSample, zlprLossInfo, logOnePlusSumExp, LSE_EXCLUDE } from './zlpr';
+export { zlprLoss, zlprPerSample, zlprLossInfo, logOnePlusSumExp, shiftedLogSumExp, LSE_EXCLUDE } from './zlpr';
 export { twoWayLoss, twoWayTerms, twoWayLossInfo } from './two-way';
 export type { TwoWayLossOptions } from './two-way';
 export { poly1Loss, poly1Elementwise, poly1LossInfo } from './poly';

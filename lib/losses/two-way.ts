@@ -20,7 +20,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { callLossInfo, prepareLossCall, reductionParam, type FunctionalLossOptions } from './multi-label-loss';
-import { LSE_EXCLUDE } from './zlpr';
+import { LSE_EXCLUDE, shiftedLogSumExp } from './zlpr';
 import type { LossCallOptions, LossInfo, MultiLabelLoss } from './registry';
 import type { Reduction } from './reduction';
 
@@ -28,7 +28,7 @@ import type { Reduction } from './reduction';
 function softMax(a: tf.Tensor, keep: tf.Tensor, temperature: number, axis: number, extra?: tf.Tensor): tf.Tensor {
   let t = tf.add(tf.div(a, temperature), tf.mul(tf.sub(1, keep), LSE_EXCLUDE));
   if (extra) t = tf.add(t, extra);
-  return tf.mul(tf.logSumExp(t, axis), temperature);
+  return tf.mul(shiftedLogSumExp(t, axis, false), temperature);
 }
 
 /** Row terms `[N]`, column terms `[C]` and their validity (≥ 1 positive), no checks. */

@@ -23,12 +23,36 @@ import type { Reduction } from './reduction';
 /** Large negative used to remove an entry from a log-sum-exp (exp underflows to exactly 0). */
 export const LSE_EXCLUDE = -1e9;
 
+/**
+ * log(e^{c} + Σ_j e^{t_j}) along `axis` (c = −∞ when `withZero` is false, else c = 0), with an
+ * analytic gradient (`tf.customGrad`): ∂/∂t_j = e^{t_j} / (e^{c} + Σ_k e^{t_k}), the softmax weights.
+ * Stable: shifted by m = max(t, c). Cheaper than tfjs' autodiff through max (its gradient runs a
+ * broadcast Equal, slow on wasm) and through the concat of an appended zero column.
+ */
+export function shiftedLogSumExp(t: tf.Tensor, axis: number, withZero: boolean): tf.Tensor {
+  const f = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const x = args[0] as tf.Tensor;
+    const save = args[1] as tf.GradSaveFunc;
+    let m = tf.max(x, axis, true);
+    if (withZero) m = tf.maximum(m, 0);
+    const e = tf.exp(tf.sub(x, m));
+    let s = tf.sum(e, axis, true);
+    if (withZero) s = tf.add(s, tf.exp(tf.neg(m)));
+    const weights = tf.div(e, s);
+    save([weights]);
+    return {
+      value: tf.squeeze(tf.add(tf.log(s), m), [axis]),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(tf.expandDims(dy, axis), saved[0]),
+    };
+  });
+  return f(t) as tf.Tensor;
+}
+
 /** log(1 + Σ_j [keep_j]·w_j·e^{a_j}) per row: log-sum-exp over a row with an appended zero. */
 export function logOnePlusSumExp(a: tf.Tensor2D, keep: tf.Tensor, logWeight?: tf.Tensor): tf.Tensor1D {
   let t: tf.Tensor = tf.add(a, tf.mul(tf.sub(1, keep), LSE_EXCLUDE));
   if (logWeight) t = tf.add(t, logWeight);
-  const withZero = tf.concat([tf.zeros([a.shape[0], 1]), t], 1);
-  return tf.logSumExp(withZero, 1) as tf.Tensor1D;
+  return shiftedLogSumExp(t, 1, true) as tf.Tensor1D;
 }
 
 /** Per-sample ZLPR values `[N]` (no checks). */

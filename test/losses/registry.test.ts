@@ -102,6 +102,16 @@ describe('every registered loss: shapes, reductions, inputs, leaks', () => {
       });
     });
 
+    test(`${name}: extreme logits (|z| ≤ 100) give a finite value and gradient`, () => {
+      tf.tidy(() => {
+        const zs = [[-100, -30, 0, 30, 100], [100, 30, 0, -30, -100]];
+        const ys = tf.tensor2d([[1, 1, 0, 0, 0], [1, 0, 1, 0, 0]]);
+        const { value, grad } = tf.valueAndGrad((t: tf.Tensor) => loss.call(t, ys, { context: { epoch: 2 } }) as tf.Scalar)(tf.tensor2d(zs));
+        assert.ok(Number.isFinite(value.dataSync()[0]), `${name} value ${value.dataSync()[0]}`);
+        assert.ok(Array.from(grad.dataSync()).every(Number.isFinite), `${name} grad ${Array.from(grad.dataSync())}`);
+      });
+    });
+
     test(`${name}: bad inputs throw AslInputError naming the argument`, () => {
       throwsNamed(() => loss.call(tf.tensor2d(Z), tf.tensor2d([[1, 0]])), new RegExp(`argument 'targets' must have the shape of 'logits' \\[3, 7\\]`));
       throwsNamed(() => loss.call(tf.tensor1d([1, 2]), tf.tensor1d([0, 1])), /argument 'logits' must be 2-D/);
