@@ -23,3 +23,5 @@ export { loadDatasetRef } from './data-ref';
 export type { DatasetRef } from './data-ref';
 export { measureTrainingThroughput, matMulEfficiency, wasmFixSpeedups } from './benchmark';
 export type { BenchmarkModel, TrainingThroughput, MatMulEfficiency } from './benchmark';
+export { loadLayersModelFromDisk, saveLayersModelToDisk, withMultiLabelHead } from './pretrained';
+export type { MultiLabelHeadOptions } from './pretrained';
