@@ -1,3 +1,11 @@
+/**
+ * Datasets and loaders. Everything implements {@link MultiLabelDataset} (lib/data/types.ts):
+ * built-in data that runs without a download — MultiFashion (`loadMultiFashion`, 80 colour×type
+ * classes from Fashion-MNIST), plain Fashion-MNIST (`loadFashionMnist`) and Debtags
+ * (`loadDebtags`, Debian package tags) — and loaders for real benchmarks on disk: MS-COCO
+ * (`loadCoco`), Pascal VOC (`loadVoc`), NUS-WIDE (`loadNusWide`), Open Images (`loadOpenImages`),
+ * MEKA/MULAN ARFF (`loadArff`). `datasetStatistics` describes any of them.
+ */
 export type { Batch, BatchOptions, MultiLabelDataset, DatasetSplits } from './types';
 export { InMemoryDataset, batchOrder, checkBatchOptions } from './in-memory';
 export type { InMemoryDatasetInit } from './in-memory';
