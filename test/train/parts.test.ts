@@ -1,0 +1,219 @@
+/** Unit tests of the training engine's parts against independent numbers. */
+import { describe, it, before } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import {
+  learningRateAt,
+  TrainingOptimizer,
+  decaysWeight,
+  ModelEma,
+  writeCheckpoint,
+  readCheckpoint,
+  meanProbabilities,
+  epochSummaryLine,
+  resolveProgressMode,
+  createTrainingProgress,
+  buildZooModel,
+  ZOO_MODEL_NAMES,
+  trainableWeightsOf,
+  TrainingHistory,
+} from '../../lib/index';
+import { parseTrainingArgs, parseParams, listFlag, datasetRefFromArgs } from '../../lib/train/cli-args';
+import { assertClose, assertNoLeak, setupBackend } from '../helpers';
+
+describe('learningRateAt', () => {
+  it('OneCycle starts at max/div, peaks at pctStart, ends at max/(div·finalDiv)', () => {
+    const s = { name: 'onecycle' as const, pctStart: 0.25, divFactor: 10, finalDivFactor: 100 };
+    assertClose(learningRateAt(s, 1, 0, 101), 0.1, 1e-12);
+    assertClose(learningRateAt(s, 1, 24, 101), 1, 1e-12);
+    assertClose(learningRateAt(s, 1, 100, 101), 0.001, 1e-12);
+    // Halfway up the cosine: (0.1 + 1) / 2.
+    assertClose(learningRateAt(s, 1, 12, 101), 0.55, 1e-12);
+  });
+  it('cosine warms up linearly then follows (1 + cos)/2; constant is constant', () => {
+    const s = { name: 'cosine' as const, warmupSteps: 4 };
+    assertClose([0, 1, 2, 3].map((t) => learningRateAt(s, 2, t, 14)), [0.5, 1, 1.5, 2], 1e-12);
+    assertClose(learningRateAt(s, 2, 9, 14), 1, 1e-12);
+    assert.equal(learningRateAt({ name: 'constant' }, 3, 7, 10), 3);
+    assert.throws(() => learningRateAt({ name: 'constant' }, 0, 0, 10), /maxLr/);
+  });
+});
+
+describe('TrainingOptimizer', () => {
+  before(async () => {
+    await setupBackend();
+  });
+
+  it('decays kernels but not biases or norm parameters', () => {
+    assert.equal(decaysWeight('dense_1/kernel', [4, 3]), true);
+    assert.equal(decaysWeight('dense_1/bias', [3]), false);
+    assert.equal(decaysWeight('batch_normalization/gamma', [3]), false);
+    assert.equal(decaysWeight('conv/kernel', [3, 3, 1, 4]), true);
+  });
+
+  it('Adam, AdamW and SGD-momentum match hand-computed updates', () => {
+    const run = (name: 'adam' | 'adamw' | 'sgd', nesterov = false) => {
+      const w = tf.variable(tf.tensor2d([[1, -2]]));
+      const b = tf.variable(tf.tensor1d([0.5]));
+      const opt = new TrainingOptimizer({ name, weightDecay: 0.1, momentum: 0.9, nesterov }, [
+        { name: 'k/kernel', variable: w },
+        { name: 'k/bias', variable: b },
+      ]);
+      const g = [tf.tensor2d([[0.2, -0.4]]), tf.tensor1d([1])];
+      opt.apply(g, 0.01);
+      opt.apply(g, 0.01);
+      const out = [Array.from(w.dataSync()), Array.from(b.dataSync())];
+      opt.dispose();
+      tf.dispose([w, b, ...g]);
+      return out;
+    };
+    // Independent float64 reference of two steps.
+    const ref = (name: string, w0: number, g: number, wd: number, nesterov = false) => {
+      let w = w0;
+      let m = 0;
+      let v = 0;
+      let buf = 0;
+      for (let t = 1; t <= 2; t++) {
+        if (name === 'sgd') {
+          const gg = g + wd * w;
+          buf = 0.9 * buf + gg;
+          w -= 0.01 * (nesterov ? gg + 0.9 * buf : buf);
+          continue;
+        }
+        const gg = name === 'adam' ? g + wd * w : g;
+        m = 0.9 * m + 0.1 * gg;
+        v = 0.999 * v + 0.001 * gg * gg;
+        const upd = (0.01 * (m / (1 - 0.9 ** t))) / (Math.sqrt(v / (1 - 0.999 ** t)) + 1e-8);
+        w = w - upd - (name === 'adamw' ? 0.01 * wd * (w) : 0);
+      }
+      return w;
+    };
+    for (const [name, nesterov] of [['adam', false], ['adamw', false], ['sgd', false], ['sgd', true]] as const) {
+      const [w, b] = run(name, nesterov);
+      assertClose(w, [ref(name, 1, 0.2, 0.1, nesterov), ref(name, -2, -0.4, 0.1, nesterov)], 1e-6, `${name}${nesterov ? ' nesterov' : ''} kernel`);
+      assertClose(b, [ref(name, 0.5, 1, 0, nesterov)], 1e-6, `${name} bias (no decay)`);
+    }
+  });
+
+  it('saves and restores its state; leaks nothing', async () => {
+    const w = tf.variable(tf.tensor1d([1, 2, 3]));
+    const g = tf.tensor1d([0.1, 0.2, 0.3]);
+    const a = new TrainingOptimizer({ name: 'adam' }, [{ name: 'w', variable: w }]);
+    a.apply([g], 0.1);
+    const state = await a.getState();
+    const b = new TrainingOptimizer({ name: 'adam' }, [{ name: 'w', variable: w }]);
+    b.setState(state);
+    assert.equal(b.step, 1);
+    assertNoLeak(() => b.apply([g], 0.1), 'apply');
+    assert.throws(() => b.setState({ ...state, name: 'sgd' }), /sgd/);
+    a.dispose();
+    b.dispose();
+    tf.dispose([w, g]);
+  });
+});
+
+describe('ModelEma', () => {
+  it('follows ema ← d·ema + (1 − d)·w with warm-up d = min(decay, (1 + n)/(10 + n)) and swaps weights for evaluation', async () => {
+    const model = buildZooModel('reference-mlp', { inputShape: [2], numClasses: 1, hidden: [], seed: 1 });
+    const w0 = Array.from(model.weights[0].read().dataSync());
+    const ema = new ModelEma(model, { decay: 0.5 });
+    model.setWeights(model.weights.map((w) => tf.onesLike(w.read())));
+    ema.update(); // n = 1: d = min(0.5, 2/11)
+    const d = 2 / 11;
+    const expected = w0.map((v) => d * v + (1 - d) * 1);
+    const inside = await ema.withAveragedWeights(() => Array.from(model.weights[0].read().dataSync()));
+    assertClose(inside, expected, 1e-6);
+    assertClose(model.weights[0].read().dataSync(), [1, 1], 0, 'raw weights restored');
+    ema.dispose();
+    model.dispose();
+  });
+});
+
+describe('checkpoints', () => {
+  it('round-trip, leave no temporary file and reject damaged files', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'asl-ckpt-'));
+    const file = path.join(dir, 'sub', 'last.ckpt');
+    writeCheckpoint(file, { meta: { epoch: 3, name: 'x' }, arrays: { a: Float32Array.from([1, 2, 3]), b: Float32Array.from([-1.5]) } });
+    const back = readCheckpoint<{ epoch: number }>(file);
+    assert.equal(back.meta.epoch, 3);
+    assert.deepEqual(Array.from(back.arrays.a), [1, 2, 3]);
+    assert.deepEqual(Array.from(back.arrays.b), [-1.5]);
+    assert.deepEqual(fs.readdirSync(path.dirname(file)), ['last.ckpt']);
+    const bytes = fs.readFileSync(file);
+    fs.writeFileSync(file, bytes.subarray(0, bytes.length - 3));
+    assert.throws(() => readCheckpoint(file), /truncated/);
+    fs.writeFileSync(file, 'garbage!garbage!');
+    assert.throws(() => readCheckpoint(file), /not an asl-workbook checkpoint/);
+    // A torn write elsewhere (stale temporary file) does not affect the real checkpoint.
+    writeCheckpoint(file, { meta: { epoch: 4 }, arrays: {} });
+    fs.writeFileSync(`${file}.tmp-999`, 'partial');
+    assert.equal(readCheckpoint<{ epoch: number }>(file).meta.epoch, 4);
+  });
+});
+
+describe('meanProbabilities and progress', () => {
+  it('computes masked mean probabilities of positives and negatives', () => {
+    const z = tf.tensor2d([[0, Math.log(3)], [Math.log(1 / 3), 0]]);
+    const y = tf.tensor2d([[1, 1], [0, 0]]);
+    const m = tf.tensor2d([[1, 1], [1, 0]]);
+    const r = meanProbabilities(z, y, m);
+    assertClose(r.positive, (0.5 + 0.75) / 2, 1e-6);
+    assertClose(r.negative, 0.25, 1e-6);
+    assert.ok(Number.isNaN(meanProbabilities(z, tf.zerosLike(y)).positive));
+    tf.dispose([z, y, m]);
+  });
+
+  it('is one line per epoch in CI and silent with none', () => {
+    assert.equal(resolveProgressMode('auto', { CI: 'true' }), 'lines');
+    const rec = { epoch: 0, step: 5, trainLoss: 0.5, valLoss: 0.4, valMap: 60, valMapEma: NaN, lr: 1e-3, seconds: 1, numTensors: 3, best: true };
+    assert.match(epochSummaryLine(rec, 3), /^epoch 1\/3 loss 0.5000 val-loss 0.4000 mAP 60.00 lr 1.00e-3 1.0s \*best$/);
+    const logs: string[] = [];
+    const orig = console.log;
+    console.log = (s: string) => logs.push(s);
+    try {
+      const p = createTrainingProgress({ mode: 'lines', epochs: 3, stepsPerEpoch: 2 });
+      p.step({ epoch: 0, step: 0, loss: 1 });
+      p.epoch(rec);
+      createTrainingProgress({ mode: 'none', epochs: 3, stepsPerEpoch: 2 }).epoch(rec);
+    } finally {
+      console.log = orig;
+    }
+    assert.equal(logs.length, 1);
+    const h = new TrainingHistory([rec], 'demo');
+    assert.match(h.toText(), /best mAP 60.00/);
+  });
+});
+
+describe('zoo models', () => {
+  it('build every zoo model with logits of the right shape, seeded', () => {
+    for (const name of ZOO_MODEL_NAMES) {
+      const shape = name.endsWith('cnn') ? [16, 16, 3] : [20];
+      const a = buildZooModel(name, { inputShape: shape, numClasses: 4, seed: 5 });
+      const b = buildZooModel(name, { inputShape: shape, numClasses: 4, seed: 5 });
+      assert.deepEqual(a.outputs[0].shape, [null, 4], name);
+      assert.deepEqual(Array.from(a.weights[0].read().dataSync()), Array.from(b.weights[0].read().dataSync()), `${name} seeded`);
+      assert.ok(trainableWeightsOf(a).length > 0);
+      a.dispose();
+      b.dispose();
+    }
+    assert.throws(() => buildZooModel('reference-cnn', { inputShape: [4], numClasses: 2 }), /inputShape/);
+  });
+});
+
+describe('command-line arguments', () => {
+  it('parse flags, lists, loss parameters and dataset references', () => {
+    const p = parseTrainingArgs(['run', '--epochs', '3', '--resume', '--loss=asl', '--seed', '0,1'], ['resume']);
+    assert.deepEqual(p.positional, ['run']);
+    assert.equal(p.flags.get('resume'), true);
+    assert.equal(p.flags.get('loss'), 'asl');
+    assert.deepEqual(listFlag(p, 'seed'), [0, 1]);
+    assert.deepEqual(parseParams('gammaNeg=4,clip=0.05,fused=false'), { gammaNeg: 4, clip: 0.05, fused: false });
+    assert.throws(() => parseParams('gammaNeg'), /key=value/);
+    assert.deepEqual(datasetRefFromArgs(parseTrainingArgs(['--data', 'x.js#load'])), { kind: 'module', module: 'x.js', exportName: 'load' });
+    assert.equal(datasetRefFromArgs(parseTrainingArgs([])).kind, 'multifashion');
+    assert.throws(() => parseTrainingArgs(['--epochs']), /needs a value/);
+  });
+});
