@@ -42,6 +42,11 @@ describe('thresholdMetrics(scores, targets) by hand (module comment formulas)', 
     assertClose([m.OP, m.OR, m.OF1], [80, 200 / 3, 800 / 11], 1e-12);
   });
 
+  test('the doc-comment example: CP 75, CR 100, CF1 85.71, OP 66.67, OR 100', () => {
+    const m = thresholdMetrics([[0.9, 0.2], [0.6, 0.7]], [[1, 0], [0, 1]]);
+    assertClose([m.CP, m.CR, m.CF1, m.OP, m.OR], [75, 100, 600 / 7, 200 / 3, 100], 1e-12);
+  });
+
   test("comparison '>=' predicts the 0.5 scores too: the two CF1 conventions then differ", () => {
     // New predictions: class 2 rows 0 and 1 (score 0.5): tp 1 (row 1), fp 1 (row 0) → P 1/2, R 1, F1 2/3.
     const m = thresholdMetrics(S, Y, { comparison: '>=' });
