@@ -24,6 +24,10 @@
  * already 0 there). With |z| ≤ 100 the value and gradient are finite (float32: p rounds to 0 or 1,
  * the ε clamp of the log holds the value at ≤ 18.43 per element, and p·s = 0 kills the gradient
  * exactly as the official code's clamp does).
+ * Like the official code (and `asymmetricLoss`), s is computed as 1 − p, so for negatives with
+ * z ≳ 9 the float32 cancellation in 1 − p costs relative accuracy in log(1 − p), and beyond the ε
+ * clamp (z > 18.4 for m = 0) the gradient is 0 — the official semantics, kept so that the fused and
+ * autodiff versions agree; BCE (`bce`, softplus form) has no such limit.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { AsymmetricLossOptions } from './asymmetric-loss';
