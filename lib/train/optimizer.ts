@@ -16,6 +16,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { fail } from '../core/errors';
+import { FUSED_ADAM_KERNEL, FUSED_SGD_KERNEL, hasFusedOptimizerKernels } from '../backend/fixes/fused-optimizer';
 
 export type OptimizerName = 'adam' | 'adamw' | 'sgd';
 
@@ -31,6 +32,8 @@ export interface OptimizerConfig {
   /** SGD momentum μ (default 0.9). */
   momentum?: number;
   nesterov?: boolean;
+  /** Use the fused one-pass update kernels where the backend has them (default true; wasm and cpu). */
+  fused?: boolean;
 }
 
 /** A trainable weight: its variable and its name (for the decay rule). */
@@ -58,7 +61,8 @@ export interface OptimizerState {
 
 /** Adam / AdamW / SGD-momentum over a fixed list of weights. Dispose it when done. */
 export class TrainingOptimizer {
-  readonly config: Required<OptimizerConfig>;
+  readonly config: Required<Omit<OptimizerConfig, 'fused'>>;
+  private readonly fused: boolean;
   readonly weights: readonly TrainableWeight[];
   private readonly decay: boolean[];
   private slots: tf.Variable[][];
@@ -76,6 +80,7 @@ export class TrainingOptimizer {
       momentum: config.momentum ?? 0.9,
       nesterov: config.nesterov ?? false,
     };
+    this.fused = config.fused ?? true;
     if (!(this.config.weightDecay >= 0)) fail(fn, 'config.weightDecay', `must be ≥ 0, got ${this.config.weightDecay}`);
     this.weights = weights;
     this.decay = weights.map((w) => decaysWeight(w.name, w.variable.shape));
@@ -99,6 +104,10 @@ export class TrainingOptimizer {
     this.t += 1;
     const { name, weightDecay, beta1, beta2, epsilon, momentum, nesterov } = this.config;
     const t = this.t;
+    if (this.fused && hasFusedOptimizerKernels()) {
+      this.applyFused(grads, lr);
+      return;
+    }
     tf.tidy(() => {
       this.weights.forEach((w, i) => {
         const v = w.variable;
@@ -125,6 +134,30 @@ export class TrainingOptimizer {
         if (name === 'adamw' && wd > 0) next = next.sub(v.mul(lr * wd));
         v.assign(next);
       });
+    });
+  }
+
+  /** One fused kernel per weight (lib/backend/fixes/fused-optimizer): one pass instead of ~12. */
+  private applyFused(grads: readonly tf.Tensor[], lr: number): void {
+    const { name, weightDecay, beta1, beta2, epsilon, momentum, nesterov } = this.config;
+    const engine = tf.engine();
+    this.weights.forEach((w, i) => {
+      const v = w.variable;
+      const wd = this.decay[i] ? weightDecay : 0;
+      if (name === 'sgd') {
+        const [w2, b2] = engine.runKernel(FUSED_SGD_KERNEL, { w: v, g: grads[i], b: this.slots[i][0] }, { lr, momentum, weightDecay: wd, nesterov }) as unknown as tf.Tensor[];
+        v.assign(w2);
+        this.slots[i][0].assign(b2);
+        tf.dispose([w2, b2]);
+        return;
+      }
+      const [m, s] = this.slots[i];
+      const attrs = { lr, beta1, beta2, epsilon, step: this.t, weightDecay: wd, decoupled: name === 'adamw' };
+      const [w2, m2, s2] = engine.runKernel(FUSED_ADAM_KERNEL, { w: v, g: grads[i], m, v: s }, attrs) as unknown as tf.Tensor[];
+      v.assign(w2);
+      m.assign(m2);
+      s.assign(s2);
+      tf.dispose([w2, m2, s2]);
     });
   }
 

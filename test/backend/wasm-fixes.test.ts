@@ -128,7 +128,7 @@ describe('wasm training fixes', () => {
           await tf.setBackend('cpu');
           const x = randomInputs({ input: [2, h, w, c] }, seed++).input;
           const xt = tf.tensor(x.values, x.shape as [number, number, number, number]);
-          const y = tf.maxPool(xt, f, s, pad);
+          const y = tf.maxPool(xt as tf.Tensor4D, f, s, pad);
           const output = { shape: y.shape, values: Float32Array.from(y.dataSync()) };
           tf.dispose([xt, y]);
           const inputs = { input: x, output, ...randomInputs({ dy: [2, oh, ow, c] }, seed++) };
@@ -161,7 +161,7 @@ describe('wasm training fixes', () => {
     const x = tf.randomNormal([2, 6, 6, 2]);
     const w = tf.randomNormal([3, 3, 2, 3]);
     assertNoLeak(() => {
-      tf.dispose(tf.grads((a: tf.Tensor) => tf.maxPool(tf.conv2d(x, a as tf.Tensor4D, 1, 'same'), 2, 2, 'valid').sum())([w]));
+      tf.dispose(tf.grads((a: tf.Tensor) => tf.maxPool(tf.conv2d(x as tf.Tensor4D, a as tf.Tensor4D, 1, 'same'), 2, 2, 'valid').sum())([w]));
       tf.tidy(() => { tf.matMul(x.reshape([12, 12]), x.reshape([12, 12]), true, false); });
     }, 'wasm fixes');
     tf.dispose([x, w]);

@@ -54,11 +54,11 @@ describe('TrainingOptimizer', () => {
     assert.equal(decaysWeight('conv/kernel', [3, 3, 1, 4]), true);
   });
 
-  it('Adam, AdamW and SGD-momentum match hand-computed updates', () => {
-    const run = (name: 'adam' | 'adamw' | 'sgd', nesterov = false) => {
+  it('Adam, AdamW and SGD-momentum match hand-computed updates (fused kernels and tf-op path)', () => {
+    const run = (name: 'adam' | 'adamw' | 'sgd', nesterov = false, fused = true) => {
       const w = tf.variable(tf.tensor2d([[1, -2]]));
       const b = tf.variable(tf.tensor1d([0.5]));
-      const opt = new TrainingOptimizer({ name, weightDecay: 0.1, momentum: 0.9, nesterov }, [
+      const opt = new TrainingOptimizer({ name, weightDecay: 0.1, momentum: 0.9, nesterov, fused }, [
         { name: 'k/kernel', variable: w },
         { name: 'k/bias', variable: b },
       ]);
@@ -91,8 +91,8 @@ describe('TrainingOptimizer', () => {
       }
       return w;
     };
-    for (const [name, nesterov] of [['adam', false], ['adamw', false], ['sgd', false], ['sgd', true]] as const) {
-      const [w, b] = run(name, nesterov);
+    for (const [name, nesterov, fused] of [['adam', false, true], ['adamw', false, true], ['sgd', false, true], ['sgd', true, true], ['adam', false, false], ['adamw', false, false], ['sgd', true, false]] as const) {
+      const [w, b] = run(name, nesterov, fused);
       assertClose(w, [ref(name, 1, 0.2, 0.1, nesterov), ref(name, -2, -0.4, 0.1, nesterov)], 1e-6, `${name}${nesterov ? ' nesterov' : ''} kernel`);
       assertClose(b, [ref(name, 0.5, 1, 0, nesterov)], 1e-6, `${name} bias (no decay)`);
     }
