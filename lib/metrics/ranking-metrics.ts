@@ -43,14 +43,19 @@ function checkOptions(options: unknown, fn: string): MetricMatrix | undefined {
   return (options as RankingMetricOptions).mask;
 }
 
-/** The four ranking metrics of checked inputs. */
+/**
+ * The four ranking metrics of checked inputs. Per row: the known scores and the true labels'
+ * scores are sorted (native typed-array sorts, no comparator); walking the true scores from the
+ * highest down with a pointer into all scores gives |{k : s_k ≥ s_j}| and |{k ∈ T : s_k ≥ s_j}|.
+ */
 export function _rankingMetricsCompute(inputs: MetricInputs): RankingMetrics {
   const { scores, targets, mask } = inputs;
   const { rows, cols } = scores;
   const s = scores.data;
   const t = targets.data;
   const m = mask?.data;
-  const idx: number[] = [];
+  const all = new Float64Array(cols);
+  const pos = new Float64Array(cols);
   let lrap = 0;
   let coverage = 0;
   let loss = 0;
@@ -58,16 +63,17 @@ export function _rankingMetricsCompute(inputs: MetricInputs): RankingMetrics {
   let counted = 0;
   for (let i = 0; i < rows; i++) {
     const base = i * cols;
-    idx.length = 0;
+    let n = 0;
     let nTrue = 0;
     let top = -1;
     for (let c = 0; c < cols; c++) {
-      if (m !== undefined && m[base + c] === 0) continue;
-      idx.push(base + c);
-      nTrue += t[base + c];
-      if (top < 0 || s[base + c] > s[top]) top = base + c;
+      const j = base + c;
+      if (m !== undefined && m[j] === 0) continue;
+      const v = s[j];
+      all[n++] = v;
+      if (t[j] === 1) pos[nTrue++] = v;
+      if (top < 0 || v > s[top]) top = j;
     }
-    const n = idx.length;
     if (n === 0) continue;
     counted++;
     oneError += t[top] === 1 ? 0 : 1;
@@ -76,34 +82,32 @@ export function _rankingMetricsCompute(inputs: MetricInputs): RankingMetrics {
       lrap += 1;
       continue;
     }
-    idx.sort((a, b) => s[b] - s[a]);
-    let cumAll = 0;
-    let cumTrue = 0;
-    let cumFalse = 0;
+    const allSorted = all.subarray(0, n).sort();
+    const posSorted = pos.subarray(0, nTrue).sort();
+    // Descending walk over the true scores; `ge` = number of all scores ≥ the current one.
+    let ge = 0;
     let rowPrecision = 0;
     let rowPairs = 0;
-    let lastTrueRank = 0;
-    let g = 0;
-    while (g < n) {
-      const v = s[idx[g]];
-      let gTrue = 0;
-      let gAll = 0;
-      while (g < n && s[idx[g]] === v) {
-        gTrue += t[idx[g]];
-        gAll++;
-        g++;
+    let q = nTrue - 1;
+    let lowestRank = 0;
+    while (q >= 0) {
+      const v = posSorted[q];
+      let group = 0;
+      while (q >= 0 && posSorted[q] === v) {
+        group++;
+        q--;
       }
-      cumAll += gAll;
-      cumTrue += gTrue;
-      cumFalse += gAll - gTrue;
-      if (gTrue > 0) {
-        rowPrecision += (gTrue * cumTrue) / cumAll;
-        rowPairs += gTrue * cumFalse;
-        lastTrueRank = cumAll;
-      }
+      const trueGe = nTrue - 1 - q; // true scores ≥ v
+      // all scores ≥ v: move the pointer down past every score ≥ v
+      let lo = n - ge;
+      while (lo > 0 && allSorted[lo - 1] >= v) lo--;
+      ge = n - lo;
+      rowPrecision += (group * trueGe) / ge;
+      rowPairs += group * (ge - trueGe);
+      lowestRank = ge;
     }
     lrap += nFalse === 0 ? 1 : rowPrecision / nTrue;
-    coverage += lastTrueRank;
+    coverage += lowestRank;
     if (nFalse > 0) loss += rowPairs / (nTrue * nFalse);
   }
   const d = counted === 0 ? NaN : counted;

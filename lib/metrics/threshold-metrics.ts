@@ -104,26 +104,34 @@ export function _predictLabels(scores: DenseMatrix, o: ResolvedThresholdOptions)
   }
   if (o.topK !== undefined && o.topK < cols) {
     const k = o.topK;
-    const chosen = new Int32Array(k);
+    // Per row, the k best classes in one pass: a small buffer sorted by descending score; a later
+    // class enters only with a strictly higher score, so ties keep the lower class index.
+    const bestClass = new Int32Array(k);
+    const bestScore = new Float64Array(k);
+    const keep = new Uint8Array(k);
     for (let i = 0; i < rows; i++) {
       const base = i * cols;
-      // Select the k largest by repeated scans (k is small); ties → lower class index.
-      let count = 0;
-      for (let r = 0; r < k; r++) {
-        let best = -1;
-        for (let c = 0; c < cols; c++) {
-          let taken = false;
-          for (let q = 0; q < count; q++) if (chosen[q] === c) taken = true;
-          if (taken) continue;
-          if (best < 0 || data[base + c] > data[base + best]) best = c;
-        }
-        chosen[count++] = best;
-      }
+      let filled = 0;
       for (let c = 0; c < cols; c++) {
-        let inTop = false;
-        for (let q = 0; q < count; q++) if (chosen[q] === c) inTop = true;
-        if (!inTop) out[base + c] = 0;
-        else if (!o.topKRequiresThreshold) out[base + c] = 1;
+        const v = data[base + c];
+        if (filled === k && !(v > bestScore[k - 1])) continue;
+        let q = filled < k ? filled++ : k - 1;
+        while (q > 0 && v > bestScore[q - 1]) {
+          bestScore[q] = bestScore[q - 1];
+          bestClass[q] = bestClass[q - 1];
+          q--;
+        }
+        bestScore[q] = v;
+        bestClass[q] = c;
+      }
+      if (o.topKRequiresThreshold) {
+        // Keep the thresholded prediction only for the top k.
+        for (let q = 0; q < k; q++) keep[q] = out[base + bestClass[q]];
+        out.fill(0, base, base + cols);
+        for (let q = 0; q < k; q++) out[base + bestClass[q]] = keep[q];
+      } else {
+        out.fill(0, base, base + cols);
+        for (let q = 0; q < k; q++) out[base + bestClass[q]] = 1;
       }
     }
   } else if (o.topK !== undefined && !o.topKRequiresThreshold) {

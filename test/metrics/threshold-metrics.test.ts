@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AslInputError, THRESHOLD_DEFAULTS, thresholdMetrics, topKThresholdMetrics } from '../../lib/index';
+import { AslInputError, THRESHOLD_DEFAULTS, seededRandom, thresholdMetrics, topKThresholdMetrics } from '../../lib/index';
 import { assertClose } from '../helpers';
 import { SKLEARN, scoresOf } from './fixtures';
 
@@ -108,6 +108,33 @@ describe('topKThresholdMetrics(scores, targets, k) by hand', () => {
     assert.deepEqual(m.counts.fp, [1, 1, 0]);
     assert.deepEqual(m.counts.fn, [0, 0, 1]);
     assert.deepEqual(topKThresholdMetrics(S, Y, 5).counts, thresholdMetrics(S, Y).counts);
+  });
+});
+
+describe('top-k selection against a brute-force reference', () => {
+  test('random rows with many ties, k = 1..5, with and without the threshold requirement', () => {
+    const rand = seededRandom(5);
+    const rows = 300;
+    const cols = 7;
+    const s = Array.from({ length: rows }, () => Array.from({ length: cols }, () => Math.round(rand() * 8) / 8));
+    const y = Array.from({ length: rows }, () => Array.from({ length: cols }, () => (rand() < 0.3 ? 1 : 0)));
+    for (let k = 1; k <= 5; k++) {
+      for (const requires of [true, false]) {
+        // Reference: stable sort of class indices by descending score (ties → lower index), take k.
+        const pred = s.map((row) => {
+          const order = row.map((_, c) => c).sort((a, b) => row[b] - row[a] || a - b).slice(0, k);
+          return row.map((v, c) => (order.includes(c) && (!requires || v > 0.5) ? 1 : 0));
+        });
+        const counts = { tp: Array(cols).fill(0), fp: Array(cols).fill(0), fn: Array(cols).fill(0), tn: Array(cols).fill(0) };
+        pred.forEach((row, i) =>
+          row.forEach((p, c) => {
+            const key = y[i][c] ? (p ? 'tp' : 'fn') : p ? 'fp' : 'tn';
+            counts[key][c]++;
+          }),
+        );
+        assert.deepEqual(topKThresholdMetrics(s, y, k, { topKRequiresThreshold: requires }).counts, counts, `k=${k} requires=${requires}`);
+      }
+    }
   });
 });
 
