@@ -18,6 +18,10 @@
  * differ by whole mAP points (landscape.md §3.1). Classes without positives count as AP 0 in the
  * official code and scikit-learn (`emptyClasses: 'zero'`) and are dropped from the mean by
  * torchmetrics (`emptyClasses: 'skip'`, AP NaN).
+ *
+ * Speed: per class, only the positives are sorted and each negative is placed among them
+ * (`ap-kernel.ts`), one pass over the samples; scores that need 64-bit keys (float64 values that
+ * are not float32 numbers) take a full radix sort of the column (`sort.ts`). Both are exact.
  */
 import { assertOneOf } from '../core/validate';
 import { fail } from '../core/errors';

@@ -1,5 +1,7 @@
 /**
- * The hot path of every ranking metric: order one column of scores with its 0/1 labels.
+ * Ordering one column of scores with its 0/1 labels: the full sort behind the precision-recall
+ * curves, AP on columns that need 64-bit keys, and the reference walk the fast AP kernel
+ * (`ap-kernel.ts`) is tested against.
  *
  * An LSD radix sort on the order-preserving integer image of the IEEE-754 bits, carrying the label
  * of each sample with its key: no comparator, no index indirection, no per-element closures. Radix
@@ -9,7 +11,7 @@
  * so tie groups can be read off the sorted keys.
  *
  * Columns whose values are all exactly representable in float32 (every float32 tensor, and most
- * probabilities) sort on 32-bit keys (3 passes of 11 bits); other columns on 64-bit keys (6 passes).
+ * probabilities) get 32-bit keys (3 passes of 11 bits); other columns 64-bit keys (6 passes).
  * A pass whose digit is the same for every key is skipped.
  */
 
