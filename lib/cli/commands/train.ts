@@ -37,10 +37,15 @@ export const command: CliCommand = {
     const { initBackend, describeBackend } = await import('../../backend/select');
     const { trainModel } = await import('../../train/trainer');
     const { loadDatasetRef } = await import('../../train/data-ref');
-    const base = p.flags.has('config') ? (JSON.parse(fs.readFileSync(stringFlag(p, 'config')!, 'utf8')) as Record<string, unknown>) : {};
-    const lossName = stringFlag(p, 'loss') ?? ((base.loss as { name?: string } | undefined)?.name ?? 'asl');
-    const out = stringFlag(p, 'out') ?? path.join('runs', `train-${lossName}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
     const resume = p.flags.has('resume');
+    const given = stringFlag(p, 'out');
+    if (resume && !given) throw new Error('--resume needs --out <run folder>');
+    // Resuming starts from the run's own config, so the continued run is the same run.
+    const saved = resume && given && fs.existsSync(path.join(given, 'config.json')) ? path.join(given, 'config.json') : undefined;
+    const configFile = stringFlag(p, 'config') ?? saved;
+    const base = configFile ? (JSON.parse(fs.readFileSync(configFile, 'utf8')) as Record<string, unknown>) : {};
+    const lossName = stringFlag(p, 'loss') ?? ((base.loss as { name?: string } | undefined)?.name ?? 'asl');
+    const out = given ?? path.join('runs', `train-${lossName}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
     const dataRef = resume && fs.existsSync(path.join(out, 'data.json')) && !p.flags.has('data') ? JSON.parse(fs.readFileSync(path.join(out, 'data.json'), 'utf8')) : datasetRefFromArgs(p);
     const ema = stringFlag(p, 'ema');
     const config = {
