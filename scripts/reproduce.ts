@@ -1,5 +1,6 @@
 /**
- * `npm run reproduce [-- --quick] [--only NAME] [--cell-timeout S] [--notebook-timeout S] [--no-png]`
+ * `npm run reproduce [-- --quick] [--only NAME] [--results DIR] [--cell-timeout S] [--notebook-timeout S]
+ *                    [--no-png] [--no-build]`
  *
  * Executes every notebook in notebooks/ in order through real Jupyter (nbclient) with the workbook's
  * kernel and writes the book to the git-ignored results/:
@@ -28,7 +29,7 @@ const only = option('--only', '');
 const cellTimeout = Number(option('--cell-timeout', quick ? '600' : '1800'));
 const notebookTimeout = Number(option('--notebook-timeout', quick ? '900' : '3600'));
 
-const results = path.join(root, 'results');
+const results = path.resolve(root, option('--results', 'results'));
 const dirs = {
   notebooks: path.join(results, 'notebooks'),
   book: path.join(results, 'book'),
@@ -51,13 +52,21 @@ function findPython(): string {
 
 async function main(): Promise<number> {
   const start = Date.now();
-  // Always rebuild: a stale lib/dist would run old code under new notebooks.
-  log('building the lib (npm run build)');
-  execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
+  // Always rebuild: a stale lib/dist would run old code under new notebooks. Builds and kernel
+  // registration of concurrent runs in one checkout are serialised with flock where it exists.
+  const locked = (cmd: string[]) => (hasFlock ? ['flock', path.join(root, '.cache', 'reproduce.lock'), ...cmd] : cmd);
+  const hasFlock = spawnSync('flock', ['--version'], { stdio: 'ignore' }).status === 0;
+  fs.mkdirSync(path.join(root, '.cache'), { recursive: true });
+  if (!flag('--no-build')) {
+    log('building the lib (npm run build)');
+    const [cmd, ...rest] = locked(['npm', 'run', '--silent', 'build']);
+    execFileSync(cmd, rest, { cwd: root, stdio: 'inherit' });
+  }
   // Registers (or refreshes) the kernel of THIS checkout in a private Jupyter folder (so another checkout's
   // registration never runs these notebooks); installs Jupyter where it may, else says how.
   const jupyterPrefix = path.join(root, '.jupyter-env');
-  const setup = spawnSync('bash', [path.join(root, 'environment', 'setup.sh'), '--quiet', '--prefix', jupyterPrefix], {
+  const [setupCmd, ...setupArgs] = locked(['bash', path.join(root, 'environment', 'setup.sh'), '--quiet', '--prefix', jupyterPrefix]);
+  const setup = spawnSync(setupCmd, setupArgs, {
     cwd: root,
     stdio: 'inherit',
   });
