@@ -218,27 +218,41 @@ function convGeometry(xShape: number[], filterShape: number[], attrs: Record<str
  * Transposed im2col: fills `out` (row-major `[kH·kW·inC, batch·outH·outW]`) so that row (kh, kw, c)
  * holds, for every output position, the input value under that filter tap (0 over the padding).
  * The row order matches the filter layout `[kH, kW, inC, outC]`, so dW = out · dY needs no transpose.
+ * The NHWC input is first copied channel-major (NCHW), so that for stride 1 every output row is one
+ * contiguous block copy of an input row.
  */
 export function im2colTransposedInto(x: Float32Array, g: ConvGeometry, out: Float32Array): void {
   const { batch, inH, inW, inC, outH, outW, kH, kW, strideH, strideW, dilH, dilW, padTop, padLeft } = g;
   const positions = batch * outH * outW;
+  const plane = inH * inW;
+  let xc = x;
+  if (inC > 1) {
+    xc = new Float32Array(batch * inC * plane);
+    transposeLastTwoInto(x, batch, plane, inC, xc);
+  }
   for (let kh = 0; kh < kH; kh++) {
     for (let kw = 0; kw < kW; kw++) {
+      const shift = kw * dilW - padLeft;
+      // Output columns whose input column ox·strideW + shift lies inside [0, inW).
+      const oxStart = Math.min(outW, Math.max(0, Math.ceil(-shift / strideW)));
+      const oxEnd = Math.max(oxStart, Math.min(outW, Math.floor((inW - 1 - shift) / strideW) + 1));
       for (let c = 0; c < inC; c++) {
         let o = ((kh * kW + kw) * inC + c) * positions;
         for (let n = 0; n < batch; n++) {
-          const xBatch = n * inH * inW * inC + c;
-          for (let oy = 0; oy < outH; oy++) {
+          const xPlane = (n * inC + c) * plane;
+          for (let oy = 0; oy < outH; oy++, o += outW) {
             const iy = oy * strideH - padTop + kh * dilH;
             if (iy < 0 || iy >= inH) {
               out.fill(0, o, o + outW);
-              o += outW;
               continue;
             }
-            const xRow = xBatch + iy * inW * inC;
-            for (let ox = 0; ox < outW; ox++, o++) {
-              const ix = ox * strideW - padLeft + kw * dilW;
-              out[o] = ix >= 0 && ix < inW ? x[xRow + ix * inC] : 0;
+            if (oxStart > 0) out.fill(0, o, o + oxStart);
+            if (oxEnd < outW) out.fill(0, o + oxEnd, o + outW);
+            const src = xPlane + iy * inW + shift;
+            if (strideW === 1) {
+              if (oxEnd > oxStart) out.set(xc.subarray(src + oxStart, src + oxEnd), o + oxStart);
+            } else {
+              for (let ox = oxStart; ox < oxEnd; ox++) out[o + ox] = xc[src + ox * strideW];
             }
           }
         }
