@@ -26,6 +26,11 @@ export class TrainingHistory {
   }
 
   [Symbol.for('Jupyter.display')](): Record<string, string> {
+    return this.toMimeBundle();
+  }
+
+  /** text/plain (a table of the epochs) and text/html (the table and a validation mAP chart). */
+  toMimeBundle(): Record<string, string> {
     const xs = this.records.map((r) => r.epoch + 1);
     const fig = lineFigure(
       [

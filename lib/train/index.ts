@@ -15,8 +15,8 @@ export type { TrainingCallback, BatchEndInfo, EpochRecord, ProbabilityRecord } f
 export { createTrainingProgress, resolveProgressMode, epochSummaryLine } from './progress';
 export type { ProgressMode, TrainingProgress } from './progress';
 export { TrainingHistory } from './history';
-export { trainModel, evaluateModel, resolveTrainConfig, loadCheckpointWeights } from './trainer';
-export type { TrainConfig, TrainOptions, TrainingResult, ResolvedTrainConfig, ZooModelSpec } from './trainer';
+export { trainModel, evaluateModel, resolveTrainConfig, loadCheckpointWeights, TrainingResult } from './trainer';
+export type { TrainConfig, TrainOptions, ResolvedTrainConfig, ZooModelSpec } from './trainer';
 export { runSweep, expandGrid, SweepResult, sweepWorkerEntry } from './sweep';
 export type { SweepSpec, SweepOptions, SweepRecord } from './sweep';
 export { loadDatasetRef } from './data-ref';

@@ -35,6 +35,7 @@ import type { EpochRecord, TrainingCallback } from './callbacks';
 import { createTrainingProgress } from './progress';
 import type { ProgressMode } from './progress';
 import { TrainingHistory } from './history';
+import { escapeHtml } from '../display/mime';
 
 /** A zoo model chosen by name in a (serialisable) config. */
 export interface ZooModelSpec {
@@ -109,19 +110,37 @@ export function resolveTrainConfig(config: TrainConfig = {}): ResolvedTrainConfi
   return c;
 }
 
-/** Everything a finished run returns. */
-export interface TrainingResult {
-  config: ResolvedTrainConfig;
-  history: TrainingHistory;
-  /** Best validation mAP (percent) and where it came from. */
-  best: { epoch: number; valMap: number; weights: 'raw' | 'ema' };
-  /** The trained model (raw weights), unless `keepModel: false`. */
-  model?: tf.LayersModel;
-  /** Whether this run continued from a checkpoint, and from which epoch. */
-  resumedFromEpoch?: number;
-  outDir?: string;
-  seconds: number;
-  backend: string;
+/** Everything a finished run returns; displays in notebooks as a summary and the history chart. */
+export class TrainingResult {
+  constructor(
+    readonly config: ResolvedTrainConfig,
+    readonly history: TrainingHistory,
+    /** Best validation mAP (percent) and where it came from. */
+    readonly best: { epoch: number; valMap: number; weights: 'raw' | 'ema' },
+    readonly seconds: number,
+    readonly backend: string,
+    /** The trained model (raw weights), unless `keepModel: false`. */
+    readonly model?: tf.LayersModel,
+    /** The epoch this run continued from, when it resumed from a checkpoint. */
+    readonly resumedFromEpoch?: number,
+    readonly outDir?: string,
+  ) {}
+
+  /** One line: best mAP, where, time and backend. */
+  summary(): string {
+    const resumed = this.resumedFromEpoch !== undefined ? `, resumed at epoch ${this.resumedFromEpoch + 1}` : '';
+    return `${this.config.name}: best mAP ${this.best.valMap.toFixed(2)} (epoch ${this.best.epoch + 1}, ${this.best.weights} weights), ${this.history.records.length} epochs in ${this.seconds.toFixed(1)} s on ${this.backend}${resumed}`;
+  }
+
+  /** A JSON-friendly report (what `report.json` holds). */
+  toJSON(): Record<string, unknown> {
+    return { config: this.config, best: this.best, seconds: this.seconds, backend: this.backend, resumedFromEpoch: this.resumedFromEpoch, outDir: this.outDir, history: this.history.records };
+  }
+
+  [Symbol.for('Jupyter.display')](): Record<string, string> {
+    const h = this.history.toMimeBundle();
+    return { 'text/plain': `${this.summary()}\n${h['text/plain']}`, 'text/html': `<p>${escapeHtml(this.summary())}</p>${h['text/html']}` };
+  }
 }
 
 interface CheckpointMeta {
@@ -337,20 +356,17 @@ export async function trainModel(config: TrainConfig, options: TrainOptions): Pr
     }
     progress.done();
     for (const cb of callbacks) await cb.onTrainEnd?.(history);
-    const result: TrainingResult = {
-      config: c,
-      history: new TrainingHistory(history, c.name),
+    const result = new TrainingResult(
+      c,
+      new TrainingHistory(history, c.name),
       best,
-      model: options.keepModel === false ? undefined : model,
+      (Date.now() - started) / 1000,
+      tf.getBackend(),
+      options.keepModel === false ? undefined : model,
       resumedFromEpoch,
-      outDir: options.outDir,
-      seconds: (Date.now() - started) / 1000,
-      backend: tf.getBackend(),
-    };
-    if (options.outDir) {
-      const { model: _m, history: h, ...rest } = result;
-      fs.writeFileSync(path.join(options.outDir, 'report.json'), JSON.stringify({ ...rest, history: h.records }, null, 2));
-    }
+      options.outDir,
+    );
+    if (options.outDir) fs.writeFileSync(path.join(options.outDir, 'report.json'), JSON.stringify(result, null, 2));
     return result;
   } finally {
     optimizer.dispose();

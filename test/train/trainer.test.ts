@@ -27,6 +27,9 @@ describe('trainModel', () => {
     const bundle = (r.history as unknown as Record<symbol, () => Record<string, string>>)[Symbol.for('Jupyter.display')]();
     assert.match(bundle['text/plain'], /training history/);
     assert.match(bundle['text/html'], /<pre>/);
+    const report = (r as unknown as Record<symbol, () => Record<string, string>>)[Symbol.for('Jupyter.display')]();
+    assert.match(report['text/plain'], /best mAP \d+\.\d\d \(epoch \d+/);
+    assert.equal(JSON.parse(JSON.stringify(r)).history.length, 12);
     r.model?.dispose();
   });
 
