@@ -35,6 +35,52 @@ export function checkBatchOptions(options: BatchOptions, fn: string): void {
   }
 }
 
+/** The index slices of one pass over `size` samples, one per batch (honours `dropLast`). */
+export function* batchSlices(size: number, options: BatchOptions): Generator<Uint32Array> {
+  const order = batchOrder(size, options);
+  for (let start = 0; start < size; start += options.batchSize) {
+    const end = Math.min(start + options.batchSize, size);
+    if (options.dropLast && end - start < options.batchSize) break;
+    yield order.subarray(start, end);
+  }
+}
+
+/** The random stream of a pass's augmentations, reproducible from seed and epoch. */
+export function batchRandom(options: BatchOptions): () => number {
+  return seededRandom(mixSeeds(options.seed ?? 0, options.epoch ?? 0, 7));
+}
+
+/**
+ * Builds a {@link Batch} from gathered inputs `x` (`[n, ...inputShape]`) and the rows `indices` of
+ * row-major `[size, K]` targets (and mask), so every dataset assembles batches the same way.
+ */
+export function labelledBatch(
+  x: Float32Array,
+  inputShape: readonly number[],
+  indices: ArrayLike<number>,
+  k: number,
+  targets: ArrayLike<number>,
+  mask?: ArrayLike<number>,
+): Batch {
+  const n = indices.length;
+  const y = new Float32Array(n * k);
+  const m = mask ? new Float32Array(n * k) : undefined;
+  for (let r = 0; r < n; r++) {
+    const src = indices[r] * k;
+    for (let c = 0; c < k; c++) {
+      y[r * k + c] = targets[src + c];
+      if (m) m[r * k + c] = mask![src + c];
+    }
+  }
+  return {
+    x: tf.tensor(x, [n, ...inputShape]),
+    y: tf.tensor2d(y, [n, k]),
+    mask: m ? tf.tensor2d(m, [n, k]) : undefined,
+    size: n,
+    indices: Array.from(indices),
+  };
+}
+
 export class InMemoryDataset implements MultiLabelDataset {
   readonly name: string;
   readonly classNames: readonly string[];
@@ -74,36 +120,20 @@ export class InMemoryDataset implements MultiLabelDataset {
 
   /** Rows `indices` as tensors (inputs, targets, mask). */
   take(indices: ArrayLike<number>): Batch {
-    const k = this.classNames.length;
     const n = indices.length;
     const x = new Float32Array(n * this.sampleSize);
-    const y = new Float32Array(n * k);
-    const m = this.init.mask ? new Float32Array(n * k) : undefined;
     for (let r = 0; r < n; r++) {
       const i = indices[r];
       x.set(this.init.inputs.subarray(i * this.sampleSize, (i + 1) * this.sampleSize), r * this.sampleSize);
-      for (let c = 0; c < k; c++) {
-        y[r * k + c] = this.init.targets[i * k + c];
-        if (m) m[r * k + c] = this.init.mask![i * k + c];
-      }
     }
-    return {
-      x: tf.tensor(x, [n, ...this.inputShape]),
-      y: tf.tensor2d(y, [n, k]),
-      mask: m ? tf.tensor2d(m, [n, k]) : undefined,
-      size: n,
-      indices: Array.from(indices),
-    };
+    return labelledBatch(x, this.inputShape, indices, this.classNames.length, this.init.targets, this.init.mask);
   }
 
   async *batches(options: BatchOptions): AsyncIterable<Batch> {
     checkBatchOptions(options, `${this.name}.batches`);
-    const order = batchOrder(this.size, options);
-    const random = seededRandom(mixSeeds(options.seed ?? 0, options.epoch ?? 0, 7));
-    for (let start = 0; start < this.size; start += options.batchSize) {
-      const end = Math.min(start + options.batchSize, this.size);
-      if (options.dropLast && end - start < options.batchSize) break;
-      const batch = this.take(order.subarray(start, end));
+    const random = batchRandom(options);
+    for (const indices of batchSlices(this.size, options)) {
+      const batch = this.take(indices);
       if (options.augment && this.init.augment) {
         const raw = batch.x;
         batch.x = tf.tidy(() => this.init.augment!(raw, random));

@@ -7,7 +7,7 @@
  * MEKA/MULAN ARFF (`loadArff`). `datasetStatistics` describes any of them.
  */
 export type { Batch, BatchOptions, MultiLabelDataset, DatasetSplits } from './types';
-export { InMemoryDataset, batchOrder, checkBatchOptions } from './in-memory';
+export { InMemoryDataset, batchOrder, batchSlices, batchRandom, labelledBatch, checkBatchOptions } from './in-memory';
 export type { InMemoryDatasetInit } from './in-memory';
 export { StreamingDataset, ByteImageDataset } from './streaming';
 export type { StreamingDatasetInit, ByteImageDatasetInit, SampleAugment } from './streaming';

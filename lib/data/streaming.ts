@@ -4,10 +4,8 @@
  * features) of a large dataset never have to be in memory together. Subclasses: byte arrays
  * ({@link ByteImageDataset}), hashed sparse features, image files on disk.
  */
-import * as tf from '@tensorflow/tfjs';
 import { fail } from '../core/errors';
-import { mixSeeds, seededRandom } from '../core/random';
-import { batchOrder, checkBatchOptions } from './in-memory';
+import { batchRandom, batchSlices, checkBatchOptions, labelledBatch } from './in-memory';
 import type { Batch, BatchOptions, MultiLabelDataset } from './types';
 
 /** In-place augmentation of one sample (row-major, `shape` e.g. `[H, W, C]`), drawn with `random`. */
@@ -80,33 +78,13 @@ export abstract class StreamingDataset implements MultiLabelDataset {
     if (augment && this.augmentFn) {
       for (let r = 0; r < n; r++) this.augmentFn(x.subarray(r * this.sampleSize, (r + 1) * this.sampleSize), this.inputShape, random);
     }
-    const y = new Float32Array(n * k);
-    const m = this.labelMask ? new Float32Array(n * k) : undefined;
-    for (let r = 0; r < n; r++) {
-      const src = idx[r] * k;
-      for (let c = 0; c < k; c++) {
-        y[r * k + c] = this.labelTargets[src + c];
-        if (m) m[r * k + c] = this.labelMask![src + c];
-      }
-    }
-    return {
-      x: tf.tensor(x, [n, ...this.inputShape]),
-      y: tf.tensor2d(y, [n, k]),
-      mask: m ? tf.tensor2d(m, [n, k]) : undefined,
-      size: n,
-      indices: Array.from(idx),
-    };
+    return labelledBatch(x, this.inputShape, idx, k, this.labelTargets, this.labelMask);
   }
 
   async *batches(options: BatchOptions): AsyncIterable<Batch> {
     checkBatchOptions(options, `${this.name}.batches`);
-    const order = batchOrder(this.size, options);
-    const random = seededRandom(mixSeeds(options.seed ?? 0, options.epoch ?? 0, 7));
-    for (let start = 0; start < this.size; start += options.batchSize) {
-      const end = Math.min(start + options.batchSize, this.size);
-      if (options.dropLast && end - start < options.batchSize) break;
-      yield await this.take(order.subarray(start, end), !!options.augment, random);
-    }
+    const random = batchRandom(options);
+    for (const indices of batchSlices(this.size, options)) yield await this.take(indices, !!options.augment, random);
   }
 }
 
