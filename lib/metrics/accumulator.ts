@@ -42,7 +42,7 @@ export class MultiLabelMetricAccumulator {
   private counts: ReturnType<typeof _accumulateCounts> | undefined;
 
   constructor(options: MultiLabelMetricAccumulatorOptions = {}) {
-    this.resolved = resolveReportOptions(options, FN);
+    this.resolved = resolveReportOptions(options, FN, ['averagePrecision']);
     if (options.averagePrecision !== undefined && typeof options.averagePrecision !== 'boolean') {
       fail(FN, 'averagePrecision', `must be a boolean, got ${JSON.stringify(options.averagePrecision)}`);
     }

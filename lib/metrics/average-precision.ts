@@ -26,7 +26,7 @@
 import { assertOneOf } from '../core/validate';
 import { fail } from '../core/errors';
 import { describe } from '../core/validate';
-import { toMetricInputs, type MetricInputs, type MetricMatrix } from './matrix';
+import { checkOptionKeys, toMetricInputs, type MetricInputs, type MetricMatrix } from './matrix';
 import { ApWorkspace, OFFICIAL_AP_EPSILON, narrowAveragePrecision } from './ap-kernel';
 import { SortableColumn, toColumnMajor } from './sort';
 
@@ -87,6 +87,7 @@ export function resolveApOptions(options: unknown, fn: string): Required<Omit<Me
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     fail(fn, 'options', `must be an object, got ${describe(options)}`);
   }
+  checkOptionKeys(options, ['ties', 'emptyClasses', 'average', 'mask'], fn);
   const o = options as MeanAveragePrecisionOptions;
   return {
     ties: o.ties === undefined ? AP_DEFAULTS.ties : assertOneOf(o.ties, AP_TIE_CONVENTIONS, 'ties', fn),

@@ -7,7 +7,7 @@
  */
 import { fail } from '../core/errors';
 import { describe } from '../core/validate';
-import { toMetricInputs, type MetricMatrix } from './matrix';
+import { checkOptionKeys, toMetricInputs, type MetricMatrix } from './matrix';
 import { SortableColumn } from './sort';
 
 /** One class's precision-recall curve. */
@@ -52,6 +52,7 @@ export function precisionRecallCurves(
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     fail(fn, 'options', `must be an object, got ${describe(options)}`);
   }
+  checkOptionKeys(options, ['classes', 'classNames', 'mask'], fn);
   const inputs = toMetricInputs(scores, targets, options.mask, fn);
   const { rows, cols } = inputs.scores;
   const classes = options.classes ?? Array.from({ length: cols }, (_, c) => c);

@@ -17,7 +17,7 @@
  */
 import { fail } from '../core/errors';
 import { describe } from '../core/validate';
-import { toMetricInputs, type MetricInputs, type MetricMatrix } from './matrix';
+import { checkOptionKeys, toMetricInputs, type MetricInputs, type MetricMatrix } from './matrix';
 
 /** Options of the ranking metrics. */
 export interface RankingMetricOptions {
@@ -40,6 +40,7 @@ function checkOptions(options: unknown, fn: string): MetricMatrix | undefined {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     fail(fn, 'options', `must be an object, got ${describe(options)}`);
   }
+  checkOptionKeys(options, ['mask'], fn);
   return (options as RankingMetricOptions).mask;
 }
 

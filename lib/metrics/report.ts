@@ -14,7 +14,7 @@ import {
   type ApEmptyClassPolicy,
   type ApTieConvention,
 } from './average-precision';
-import { toMetricInputs, type MetricInputs, type MetricMatrix } from './matrix';
+import { checkOptionKeys, toMetricInputs, type MetricInputs, type MetricMatrix } from './matrix';
 import { PerClassMetricsTable, defaultClassNames } from './per-class-table';
 import {
   _confusionCounts,
@@ -171,10 +171,22 @@ export class MultiLabelReport {
   }
 }
 
-/** Checks and completes report options. */
+const REPORT_OPTION_KEYS = [
+  'ties',
+  'emptyClasses',
+  'threshold',
+  'comparison',
+  'scoreType',
+  'topK',
+  'topKRequiresThreshold',
+  'classNames',
+] as const;
+
+/** Checks and completes report options (`extraKeys`: further option names the caller handles). */
 export function resolveReportOptions(
   options: unknown,
   fn: string,
+  extraKeys: readonly string[] = [],
 ): {
   ap: { ties: ApTieConvention; emptyClasses: ApEmptyClassPolicy };
   rule: ResolvedThresholdOptions;
@@ -185,6 +197,7 @@ export function resolveReportOptions(
     fail(fn, 'options', `must be an object, got ${describe(options)}`);
   }
   const o = (options ?? {}) as MultiLabelReportOptions & { mask?: unknown };
+  checkOptionKeys(o, [...REPORT_OPTION_KEYS, ...extraKeys], fn);
   const ap = resolveApOptions({ ties: o.ties, emptyClasses: o.emptyClasses }, fn);
   const rule = resolveThresholdOptions(
     { threshold: o.threshold, comparison: o.comparison, scoreType: o.scoreType, topKRequiresThreshold: o.topKRequiresThreshold },
@@ -259,7 +272,7 @@ export function multiLabelReport(
   options?: MultiLabelReportOptions & { mask?: MetricMatrix },
 ): MultiLabelReport {
   const fn = 'multiLabelReport';
-  const resolved = resolveReportOptions(options, fn);
+  const resolved = resolveReportOptions(options, fn, ['mask']);
   const inputs = toMetricInputs(scores, targets, options?.mask, fn);
   return _multiLabelReportCompute(inputs, _accumulateCounts(inputs, resolved), resolved, fn);
 }

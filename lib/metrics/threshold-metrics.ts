@@ -20,7 +20,7 @@
  */
 import { assertInRange, assertOneOf, describe } from '../core/validate';
 import { fail } from '../core/errors';
-import { toMetricInputs, type BinaryMatrix, type DenseMatrix, type MetricInputs, type MetricMatrix } from './matrix';
+import { checkOptionKeys, toMetricInputs, type BinaryMatrix, type DenseMatrix, type MetricInputs, type MetricMatrix } from './matrix';
 
 /** What the scores are: probabilities in [0, 1] or logits (σ is applied before thresholding). */
 export type ScoreType = 'probabilities' | 'logits';
@@ -72,6 +72,7 @@ export function resolveThresholdOptions(options: unknown, fn: string): ResolvedT
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     fail(fn, 'options', `must be an object, got ${describe(options)}`);
   }
+  checkOptionKeys(options, ['threshold', 'comparison', 'scoreType', 'topK', 'topKRequiresThreshold', 'mask'], fn);
   const o = options as ThresholdOptions;
   const topK = o.topK;
   if (topK !== undefined && !(Number.isInteger(topK) && topK >= 1)) {

@@ -81,6 +81,8 @@ describe('multiLabelReport(scores, targets, options)', () => {
     bad(() => multiLabelReport(S, Y, { topK: -1 }), /argument 'topK' must be a positive integer/);
     bad(() => multiLabelReport(S, Y, { ties: 'x' as never }), /argument 'ties' must be one of/);
     bad(() => multiLabelReport(S, Y, { threshold: NaN }), /argument 'threshold' must be a finite number/);
+    bad(() => multiLabelReport(S, Y, { averagePrecision: false } as never), /multiLabelReport: unknown option 'averagePrecision'/);
+    bad(() => new MultiLabelMetricAccumulator({ mask: [[1]] } as never), /MultiLabelMetricAccumulator: unknown option 'mask'/);
   });
 });
 
