@@ -18,3 +18,4 @@ export {
   transposeLastTwoInto,
 } from './wasm-fixes';
 export type { WasmFixName } from './wasm-fixes';
+export { registerFusedOptimizerKernels, hasFusedOptimizerKernels, FUSED_ADAM_KERNEL, FUSED_SGD_KERNEL } from './fixes/fused-optimizer';

@@ -5,16 +5,21 @@
  * kernels called directly), not against high-level ops: a kernel built from high-level ops fails
  * inside the engine (see /work/shared/reference/runtime-facts.md).
  *
- * Why (measured on this project's machines, one wasm thread):
- * - `Conv2DBackpropFilter` is not registered on wasm, so no conv net can train at all. The fix is
- *   im2col (written straight into the wasm heap) followed by the backend's own XNNPACK matMul.
+ * Why (measured on this project's machines, one wasm thread; reference CNN 48×48 batch 64):
+ * - `Conv2DBackpropFilter` is not registered on wasm, so no conv net can train at all. The fix is a
+ *   transposed im2col written straight into the wasm heap, then the backend's own XNNPACK matMul.
+ * - `Conv2DBackpropInput` on wasm is a plain loop (≈160 ms for the CNN's second layer); the fix runs
+ *   it as a forward XNNPACK convolution of the (stride-dilated) gradient with the rotated filter
+ *   (≈15 ms).
+ * - `MaxPoolGrad` (≈70 ms for the first pooling layer) becomes one pass over the heap (≈20 ms).
  * - `BatchMatMul` with `transposeA`/`transposeB` is pathologically slow on wasm (a [128,4096]ᵀ·[128,512]
- *   product took seconds with the flag and tens of ms after an explicit transpose). Every dense
- *   layer's gradient uses these flags, so the fix transposes explicitly with the wasm `Transpose`
- *   kernel and calls the flag-free product. The same for `_FusedMatMul`.
+ *   product took ≈1.1 s with the flag, ≈30 ms after an explicit transpose). Every dense layer's
+ *   gradient uses these flags, so the fix transposes explicitly (blocked JS copies on the heap) and
+ *   calls the flag-free product. The same for `_FusedMatMul`.
+ * - Optimizer updates: see ./fixes/fused-optimizer (one-pass Adam/SGD kernels).
  *
  * Every fix is tested for equality with the cpu backend (test/backend/wasm-fixes.test.ts) and
- * benchmarked (bench/train.bench.ts, `--fixes`).
+ * benchmarked (`npm run bench:train` reports every fix's before/after throughput).
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -166,7 +171,7 @@ const flagFreeFusedMatMul: WasmKernelFunc = (args) => {
 };
 
 /** Geometry of a 2-D convolution (NHWC), from tfjs' own `computeConv2DInfo`. */
-interface ConvGeometry {
+export interface ConvGeometry {
   batch: number;
   inH: number;
   inW: number;
