@@ -12,6 +12,9 @@ import * as tf from '@tensorflow/tfjs';
 import { AdaptiveAsymmetry } from '../losses/adaptive-asymmetry';
 import type { AdaptiveAsymmetryOptions, AdaptiveAsymmetryRecord } from '../losses/adaptive-asymmetry';
 import type { LossParamValue } from '../losses/registry';
+import { lineFigure } from '../plot/line';
+import type { PlotlyFigure } from '../display/plotly';
+import { figureHtml } from '../display/plotly';
 
 /** What a callback sees after every training step. Tensors are valid only during the call. */
 export interface BatchEndInfo {
@@ -95,6 +98,26 @@ export class ProbabilityTracker implements TrainingCallback {
     if (!info.logits || info.step % this.every !== 0) return;
     const m = meanProbabilities(info.logits, info.targets, info.mask);
     this.records.push({ step: info.step, epoch: info.epoch, meanPositive: m.positive, meanNegative: m.negative });
+  }
+
+  /** The paper's Figure 4: mean probability of positives and of negatives against the iteration. */
+  toFigure(title = 'Mean probability of positives and negatives'): PlotlyFigure {
+    const x = this.records.map((r) => r.step);
+    return lineFigure(
+      [
+        { name: 'positives p̄⁺', x, y: this.records.map((r) => r.meanPositive) },
+        { name: 'negatives p̄⁻', x, y: this.records.map((r) => r.meanNegative), dash: 'dash' },
+      ],
+      { title, xTitle: 'iteration', yTitle: 'mean probability', yRange: [0, 1] },
+    );
+  }
+
+  [Symbol.for('Jupyter.display')](): Record<string, string> {
+    const last = this.records[this.records.length - 1];
+    const text = last
+      ? `probability tracker: ${this.records.length} iterations; last p̄⁺ ${last.meanPositive.toFixed(3)}, p̄⁻ ${last.meanNegative.toFixed(3)}`
+      : 'probability tracker: no iterations yet';
+    return { 'text/plain': text, 'text/html': this.records.length ? figureHtml(this.toFigure()) : `<p>${text}</p>` };
   }
 
   getState(): unknown {

@@ -89,6 +89,10 @@ describe('trainModel', () => {
       assert.ok(rec.meanPositive > 0 && rec.meanPositive < 1 && rec.meanNegative > 0 && rec.meanNegative < 1);
     }
     assert.equal(adaptive.controller.history.length, steps);
+    const fig = tracker.toFigure();
+    assert.equal(fig.data.length, 2);
+    const shown = (tracker as unknown as Record<symbol, () => Record<string, string>>)[Symbol.for('Jupyter.display')]();
+    assert.match(shown['text/plain'], new RegExp(`${steps} iterations`));
     assert.notEqual(adaptive.controller.gammaNeg, 4, 'γ− moved');
   });
 
