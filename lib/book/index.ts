@@ -9,3 +9,5 @@ export type { CachedRunOptions } from './run-cache';
 export { saveTable, tableToCsv } from './tables';
 export { recordClaim, readClaims, reportMarkdown, claimBundle } from './report';
 export type { ClaimRecord } from './report';
+export { flattenImageDataset, loadFlatMultiFashion, flatMultiFashionRef } from './flat-images';
+export type { FlatMultiFashionSplits } from './flat-images';

@@ -54,17 +54,17 @@ export function heatmapFigure(z: ReadonlyArray<ReadonlyArray<number | null | und
   if (xs.length !== cols) fail(fn, 'options.x', `must have one label per column (${cols}), got ${xs.length}`);
   if (ys.length !== z.length) fail(fn, 'options.y', `must have one label per row (${z.length}), got ${ys.length}`);
   const digits = options.digits ?? 1;
-  const values = z.map((row) => row.map(finiteOrNull));
+  const values: Array<Array<number | null>> = z.map((row) => row.map((v) => finiteOrNull(v)));
   const finite = values.flat().filter((v): v is number => v !== null);
   const lo = finite.length ? Math.min(...finite) : 0;
   const hi = finite.length ? Math.max(...finite) : 1;
   const mid = (lo + hi) / 2;
   const annotations: Array<Record<string, unknown>> = [];
-  let best: { i: number; j: number } | undefined;
-  values.forEach((row, i) =>
-    row.forEach((v, j) => {
+  let best: { i: number; j: number; v: number } | undefined;
+  values.forEach((row: Array<number | null>, i: number) =>
+    row.forEach((v: number | null, j: number) => {
       if (v === null) return;
-      if (!best || v > (values[best.i][best.j] as number)) best = { i, j };
+      if (!best || v > best.v) best = { i, j, v };
       annotations.push({
         x: xs[j],
         y: ys[i],
