@@ -65,6 +65,8 @@ export class MultiLabelReport {
   readonly CR: number;
   /** Harmonic mean of CP and CR (ML-GCN convention), percent. */
   readonly CF1: number;
+  /** The same number as `CF1`, under a name that says which CF1 it is. */
+  readonly CF1HarmonicOfMeans: number;
   /** Mean of per-class F1 (official ASL validate.py convention), percent. */
   readonly CF1MeanOfClasses: number;
   readonly OP: number;
@@ -100,6 +102,7 @@ export class MultiLabelReport {
     this.CP = t.CP;
     this.CR = t.CR;
     this.CF1 = t.CF1;
+    this.CF1HarmonicOfMeans = t.CF1;
     this.CF1MeanOfClasses = t.CF1MeanOfClasses;
     this.OP = t.OP;
     this.OR = t.OR;

@@ -8,7 +8,8 @@
  *   CP = mean_c P_c, CR = mean_c R_c
  *   OP = Σtp/Σ(tp+fp), OR = Σtp/Σ(tp+fn), OF1 = 2·OP·OR/(OP+OR)   (0 when a denominator is 0)
  * "CF1" means two different things in the literature; both are returned, with distinct names:
- *   CF1                 = 2·CP·CR/(CP+CR)   harmonic mean of CP and CR (ML-GCN and most papers' tables)
+ *   CF1 (alias CF1HarmonicOfMeans)
+ *                       = 2·CP·CR/(CP+CR)   harmonic mean of CP and CR (ML-GCN and most papers' tables)
  *   CF1MeanOfClasses    = mean_c F1_c       mean of per-class F1 (the official ASL validate.py "CF1")
  * Summary numbers are in PERCENT (as papers print them); per-class values are fractions in [0, 1].
  *
@@ -180,6 +181,8 @@ export interface ThresholdMetrics {
   CR: number;
   /** Harmonic mean of CP and CR, percent (ML-GCN and most papers). */
   CF1: number;
+  /** The same number as `CF1`, under a name that says which CF1 it is. */
+  CF1HarmonicOfMeans: number;
   /** Mean of per-class F1, percent (the official ASL validate.py "CF1"). */
   CF1MeanOfClasses: number;
   /** Overall precision Σtp/Σ(tp+fp), percent. */
@@ -229,6 +232,7 @@ export function _thresholdMetricsFromCounts(counts: ClassConfusionCounts, rule: 
     CP,
     CR,
     CF1: harmonic(CP, CR),
+    CF1HarmonicOfMeans: harmonic(CP, CR),
     CF1MeanOfClasses: 100 * mean(f1),
     OP,
     OR,

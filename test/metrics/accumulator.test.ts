@@ -29,6 +29,7 @@ describe('multiLabelReport(scores, targets, options)', () => {
     assertClose(r.mAP, meanAveragePrecision(S, Y), 1e-12);
     assertClose(r.averagePrecision, averagePrecisionPerClass(S, Y), 1e-15);
     const t = thresholdMetrics(S, Y, { threshold: 0.6 });
+    assert.equal(r.CF1HarmonicOfMeans, r.CF1);
     assertClose([r.CP, r.CR, r.CF1, r.CF1MeanOfClasses, r.OP, r.OR, r.OF1], [t.CP, t.CR, t.CF1, t.CF1MeanOfClasses, t.OP, t.OR, t.OF1], 1e-12);
     const k = topKThresholdMetrics(S, Y, 2, { threshold: 0.6 });
     assert.deepEqual(r.atTopK!.counts, k.counts);

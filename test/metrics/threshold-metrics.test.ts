@@ -57,6 +57,7 @@ describe('thresholdMetrics(scores, targets) by hand (module comment formulas)', 
     assertClose(m.CP, CP, 1e-12);
     assertClose(m.CR, CR, 1e-12);
     assertClose(m.CF1, (2 * CP * CR) / (CP + CR), 1e-12); // ML-GCN: harmonic mean of CP and CR
+    assert.equal(m.CF1HarmonicOfMeans, m.CF1);
     assertClose(m.CF1MeanOfClasses, (100 * (2 / 3 + 1 + 2 / 3)) / 3, 1e-12); // official: mean of per-class F1
     assert.notEqual(Math.round(m.CF1 * 1e6), Math.round(m.CF1MeanOfClasses * 1e6));
     assertClose([m.OP, m.OR], [(100 * 5) / 7, (100 * 5) / 6], 1e-12);
