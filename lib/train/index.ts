@@ -25,3 +25,5 @@ export { measureTrainingThroughput, matMulEfficiency, wasmFixSpeedups } from './
 export type { BenchmarkModel, TrainingThroughput, MatMulEfficiency } from './benchmark';
 export { loadLayersModelFromDisk, saveLayersModelToDisk, withMultiLabelHead } from './pretrained';
 export type { MultiLabelHeadOptions } from './pretrained';
+export { StepSeededDropout, stepSeededDropout, setTrainingStep } from './layers';
+export type { StepSeededDropoutArgs } from './layers';

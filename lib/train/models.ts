@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { fail } from '../core/errors';
 import { mixSeeds } from '../core/random';
+import { stepSeededDropout } from './layers';
 
 /** Names of the zoo's models. */
 export type ZooModelName = 'reference-cnn' | 'reference-mlp' | 'residual-cnn' | 'text-mlp';
@@ -85,7 +86,7 @@ function mlp(name: string, options: ZooModelOptions, hidden: readonly number[], 
       kernelInitializer: tf.initializers.heNormal({ seed: next() }),
     }));
   });
-  if (dropout > 0) model.add(tf.layers.dropout({ rate: dropout, seed: next() }));
+  if (dropout > 0) model.add(stepSeededDropout({ rate: dropout, seed: next() }));
   model.add(tf.layers.dense({
     ...(hidden.length === 0 ? { inputShape: [...options.inputShape] } : {}),
     units: options.numClasses,
@@ -134,7 +135,7 @@ export function residualCnn(options: ZooModelOptions): tf.LayersModel {
     x = tf.layers.reLU().apply(tf.layers.add().apply([x, y])) as tf.SymbolicTensor;
   });
   x = tf.layers.globalAveragePooling2d({}).apply(x) as tf.SymbolicTensor;
-  if ((options.dropout ?? 0) > 0) x = tf.layers.dropout({ rate: options.dropout!, seed: next() }).apply(x) as tf.SymbolicTensor;
+  if ((options.dropout ?? 0) > 0) x = stepSeededDropout({ rate: options.dropout!, seed: next() }).apply(x) as tf.SymbolicTensor;
   const out = tf.layers.dense({ units: options.numClasses, kernelInitializer: tf.initializers.glorotUniform({ seed: next() }) }).apply(x) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: out, name: 'residual_cnn' });
 }

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { fail } from '../core/errors';
 import { mixSeeds } from '../core/random';
+import { stepSeededDropout } from './layers';
 
 interface ModelJson {
   modelTopology: object;
@@ -96,7 +97,7 @@ export function withMultiLabelHead(backbone: tf.LayersModel, options: MultiLabel
   if (options.freezeBackbone) for (const l of layers) l.trainable = false;
   if (features.shape.length === 4) features = tf.layers.globalAveragePooling2d({}).apply(features) as tf.SymbolicTensor;
   else if (features.shape.length > 2) features = tf.layers.flatten().apply(features) as tf.SymbolicTensor;
-  if ((options.dropout ?? 0) > 0) features = tf.layers.dropout({ rate: options.dropout!, seed: mixSeeds(options.seed ?? 0, 1) }).apply(features) as tf.SymbolicTensor;
+  if ((options.dropout ?? 0) > 0) features = stepSeededDropout({ rate: options.dropout!, seed: mixSeeds(options.seed ?? 0, 1) }).apply(features) as tf.SymbolicTensor;
   const logits = tf.layers
     .dense({ units: options.numClasses, kernelInitializer: tf.initializers.glorotUniform({ seed: mixSeeds(options.seed ?? 0, 2) }), name: `multilabel_head_${options.numClasses}` })
     .apply(features) as tf.SymbolicTensor;

@@ -31,6 +31,7 @@ import { ModelEma } from './ema';
 import type { EmaConfig } from './ema';
 import { readCheckpoint, writeCheckpoint } from './checkpoint';
 import { trainStep } from './step';
+import { setTrainingStep } from './layers';
 import type { EpochRecord, TrainingCallback } from './callbacks';
 import { createTrainingProgress } from './progress';
 import type { ProgressMode } from './progress';
@@ -287,6 +288,7 @@ export async function trainModel(config: TrainConfig, options: TrainOptions): Pr
           lossKey = key;
         }
         lr = learningRateAt(c.schedule, c.lr, step, totalSteps);
+        setTrainingStep(model, step);
         const context = { epoch, step };
         const r = trainStep(model, optimizer, (z, y, m) => loss.call(z, y, { mask: m, context }) as tf.Scalar, batch.x, batch.y, {
           mask: batch.mask,

@@ -217,3 +217,26 @@ describe('command-line arguments', () => {
     assert.throws(() => parseTrainingArgs(['--epochs']), /needs a value/);
   });
 });
+
+describe('StepSeededDropout', () => {
+  it('draws a fresh mask per training step, the same mask for the same (seed, step), identity at inference', async () => {
+    const { stepSeededDropout } = await import('../../lib/index');
+    const layer = stepSeededDropout({ rate: 0.5, seed: 3 });
+    const x = tf.ones([4, 32]);
+    const mask = (step: number) => {
+      layer.step = step;
+      const y = layer.apply(x, { training: true }) as tf.Tensor;
+      const v = Array.from(y.dataSync());
+      y.dispose();
+      return v;
+    };
+    const a = mask(0);
+    assert.deepEqual(mask(0), a);
+    assert.notDeepEqual(mask(1), a);
+    assert.ok(a.every((v) => v === 0 || Math.abs(v - 2) < 1e-6), 'kept units scaled by 1/(1 − rate)');
+    const inference = layer.apply(x, { training: false }) as tf.Tensor;
+    assert.deepEqual(Array.from(inference.dataSync()), Array.from(x.dataSync()));
+    tf.dispose([x, inference]);
+    assert.throws(() => stepSeededDropout({ rate: 1 }), /rate/);
+  });
+});

@@ -10,7 +10,7 @@ import { setupBackend } from '../helpers';
 import { syntheticVectors, syntheticImages } from './synthetic';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'asl-train-'));
-const base: TrainConfig = { model: { zoo: 'reference-mlp', hidden: [16] }, epochs: 3, batchSize: 16, lr: 1e-2, seed: 3, ema: { decay: 0.9 } };
+const base: TrainConfig = { model: { zoo: 'reference-mlp', hidden: [16], dropout: 0.1 }, epochs: 3, batchSize: 16, lr: 1e-2, seed: 3, ema: { decay: 0.9 } };
 const metricsOf = (h: readonly EpochRecord[]) => h.map((r) => [r.epoch, r.step, r.trainLoss, r.valLoss, r.valMap, r.valMapEma]);
 
 describe('trainModel', () => {
