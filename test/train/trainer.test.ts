@@ -108,6 +108,12 @@ describe('trainModel', () => {
     model.dispose();
   });
 
+  it('trains the residual CNN (batch norm, stride-2 convs, identity shortcuts) on the default backend', async () => {
+    const r = await trainModel({ model: { zoo: 'residual-cnn', channels: [4, 8] }, epochs: 3, batchSize: 16, lr: 3e-3 }, { data: syntheticImages(), progress: 'none', keepModel: false });
+    const h = r.history.records;
+    assert.ok(h[2].trainLoss < h[0].trainLoss && r.best.valMap > 60, r.history.toText());
+  });
+
   it('validates its config', () => {
     assert.throws(() => resolveTrainConfig({ epochs: 0 }), /epochs/);
     assert.throws(() => resolveTrainConfig({ lr: -1 }), /lr/);
