@@ -11,7 +11,7 @@ export { recordClaim, readClaims, reportMarkdown, claimBundle } from './report';
 export type { ClaimRecord } from './report';
 export { trainSingleLabel, singleLabelLossFn, singleLabelMetrics, predictSingleLabel, SINGLE_LABEL_LOSS_NAMES } from './single-label';
 export type { SingleLabelLossSpec, SingleLabelLossFn, SingleLabelMetrics, SingleLabelTrainConfig, SingleLabelEpoch, SingleLabelResult } from './single-label';
-export { loadDebtagsSubset, debtagsSubsetRef, leaderboard, FlattenedDataset, flattenSplits, loadMultiFashionFlat, multiFashionFlatRef } from './leaderboard';
+export { loadDebtagsSubset, debtagsSubsetRef, leaderboard } from './leaderboard';
 export type { DebtagsSubsetOptions, LeaderboardRow } from './leaderboard';
 export { flattenImageDataset, loadFlatMultiFashion, flatMultiFashionRef } from './flat-images';
 export type { FlatMultiFashionSplits } from './flat-images';

@@ -8,10 +8,7 @@ import { loadDebtags } from '../data/debtags';
 import type { DebtagsOptions } from '../data/debtags';
 import { SparseFeatureDataset } from '../data/sparse';
 import type { SparseRows } from '../data/sparse';
-import type * as tf from '@tensorflow/tfjs';
-import { loadMultiFashion } from '../data/multifashion';
-import type { MultiFashionOptions } from '../data/multifashion';
-import type { Batch, BatchOptions, DatasetSplits, MultiLabelDataset } from '../data/types';
+import type { DatasetSplits } from '../data/types';
 import type { DatasetRef } from '../train/data-ref';
 
 /** Options of {@link loadDebtagsSubset}: Debtags' options plus the subset sizes. */
@@ -74,58 +71,6 @@ export async function loadDebtagsSubset(options: DebtagsSubsetOptions = {}): Pro
  */
 export function debtagsSubsetRef(options: DebtagsSubsetOptions = {}): DatasetRef {
   return { kind: 'module', module: __filename, exportName: 'loadDebtagsSubset', args: [options] };
-}
-
-/**
- * A view of a dataset whose inputs are flattened to vectors (`[B, H·W·C]`), so the zoo's MLPs
- * (`reference-mlp`) can train on images — in sweeps too, where the model comes from the zoo by name.
- * Batches, targets, masks and augmentation are the underlying dataset's.
- */
-export class FlattenedDataset implements MultiLabelDataset {
-  readonly name: string;
-  readonly classNames: readonly string[];
-  readonly inputShape: readonly number[];
-  readonly size: number;
-  readonly hasMask: boolean;
-
-  constructor(private readonly source: MultiLabelDataset) {
-    this.name = `${source.name}/flat`;
-    this.classNames = source.classNames;
-    this.inputShape = [source.inputShape.reduce((a, b) => a * b, 1)];
-    this.size = source.size;
-    this.hasMask = source.hasMask;
-  }
-
-  async *batches(options: BatchOptions): AsyncIterable<Batch> {
-    for await (const b of this.source.batches(options)) {
-      const x: tf.Tensor = b.x.reshape([b.size, this.inputShape[0]]);
-      b.x.dispose();
-      yield { ...b, x };
-    }
-  }
-
-  targets(): Promise<Uint8Array> {
-    return this.source.targets();
-  }
-}
-
-/** Every split of `splits` as a {@link FlattenedDataset}. */
-export function flattenSplits(splits: DatasetSplits): DatasetSplits {
-  return {
-    train: new FlattenedDataset(splits.train),
-    val: new FlattenedDataset(splits.val),
-    ...(splits.test ? { test: new FlattenedDataset(splits.test) } : {}),
-  };
-}
-
-/** `loadMultiFashion(options)` with flattened inputs (see {@link FlattenedDataset}). */
-export async function loadMultiFashionFlat(options: MultiFashionOptions = {}): Promise<DatasetSplits> {
-  return flattenSplits(await loadMultiFashion(options));
-}
-
-/** A sweep data reference to {@link loadMultiFashionFlat}, for MLP leaderboards on MultiFashion. */
-export function multiFashionFlatRef(options: MultiFashionOptions = {}): DatasetRef {
-  return { kind: 'module', module: __filename, exportName: 'loadMultiFashionFlat', args: [options] };
 }
 
 /** One row of a leaderboard. */

@@ -1,7 +1,6 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as tf from '@tensorflow/tfjs';
-import { AslInputError, FlattenedDataset, InMemoryDataset, leaderboard, loadDatasetRef, loadDebtags, loadDebtagsSubset, debtagsSubsetRef } from '../../lib/index';
+import { AslInputError, leaderboard, loadDatasetRef, loadDebtags, loadDebtagsSubset, debtagsSubsetRef } from '../../lib/index';
 import { assertClose, setupBackend } from '../helpers';
 
 before(setupBackend);
@@ -33,25 +32,6 @@ describe('leaderboard(records, { by, metric })', () => {
   });
   test('rejects a missing group field', () => {
     assert.throws(() => leaderboard(records, {} as never), AslInputError);
-  });
-});
-
-describe('FlattenedDataset', () => {
-  test('flattens image batches to vectors, keeps targets, leaks nothing', async () => {
-    const inputs = Float32Array.from({ length: 3 * 2 * 2 * 1 }, (_, i) => i);
-    const ds = new FlattenedDataset(new InMemoryDataset({ name: 'img', classNames: ['a', 'b'], inputShape: [2, 2, 1], inputs, targets: Uint8Array.from([1, 0, 0, 1, 1, 1]) }));
-    assert.deepEqual(ds.inputShape, [4]);
-    assert.equal(ds.size, 3);
-    const before = tf.memory().numTensors;
-    const rows: number[][] = [];
-    for await (const b of ds.batches({ batchSize: 2 })) {
-      assert.deepEqual(b.x.shape, [b.size, 4]);
-      rows.push(...(b.x.arraySync() as number[][]));
-      tf.dispose([b.x, b.y, b.mask]);
-    }
-    assert.equal(tf.memory().numTensors, before);
-    assert.deepEqual(rows[1], [4, 5, 6, 7]);
-    assert.deepEqual(Array.from(await ds.targets()), [1, 0, 0, 1, 1, 1]);
   });
 });
 
