@@ -13,5 +13,5 @@ export { trainSingleLabel, singleLabelLossFn, singleLabelMetrics, predictSingleL
 export type { SingleLabelLossSpec, SingleLabelLossFn, SingleLabelMetrics, SingleLabelTrainConfig, SingleLabelEpoch, SingleLabelResult } from './single-label';
 export { loadDebtagsSubset, debtagsSubsetRef, leaderboard } from './leaderboard';
 export type { DebtagsSubsetOptions, LeaderboardRow } from './leaderboard';
-export { flattenImageDataset, loadFlatMultiFashion, flatMultiFashionRef } from './flat-images';
-export type { FlatMultiFashionSplits } from './flat-images';
+export { FlattenedDataset, flattenImageDataset, flattenSplits, loadFlatMultiFashion, flatMultiFashionRef } from './flat-images';
+export type { FlatMultiFashionSplits, FlattenedTensor } from './flat-images';

@@ -54,7 +54,7 @@ export function heatmapFigure(z: ReadonlyArray<ReadonlyArray<number | null | und
   if (xs.length !== cols) fail(fn, 'options.x', `must have one label per column (${cols}), got ${xs.length}`);
   if (ys.length !== z.length) fail(fn, 'options.y', `must have one label per row (${z.length}), got ${ys.length}`);
   const digits = options.digits ?? 1;
-  const values: Array<Array<number | null>> = z.map((row) => row.map((v) => finiteOrNull(v)));
+  const values: Array<Array<number | null>> = z.map((row: ReadonlyArray<number | null | undefined>) => row.map((v: number | null | undefined) => finiteOrNull(v)));
   const finite = values.flat().filter((v): v is number => v !== null);
   const lo = finite.length ? Math.min(...finite) : 0;
   const hi = finite.length ? Math.max(...finite) : 1;

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { AslInputError, InMemoryDataset, flatMultiFashionRef, flattenImageDataset, loadDatasetRef, loadFlatMultiFashion, loadMultiFashion } from '../../lib/index';
+import { AslInputError, FlattenedDataset, InMemoryDataset, flatMultiFashionRef, flattenImageDataset, flattenSplits, loadDatasetRef, loadFlatMultiFashion, loadMultiFashion } from '../../lib/index';
 import { setupBackend } from '../helpers';
 
 test('flattenImageDataset reshapes every batch to [B, H·W·C] in row-major order, keeping targets, mask and order', async () => {
@@ -13,7 +13,7 @@ test('flattenImageDataset reshapes every batch to [B, H·W·C] in row-major orde
   assert.deepEqual(flat.inputShape, [8]);
   assert.equal(flat.size, 3);
   assert.equal(flat.hasMask, true);
-  assert.equal(flat.name, 'toy-flat');
+  assert.equal(flat.name, 'toy (flattened)');
   assert.deepEqual(Array.from(await flat.targets()), [1, 0, 0, 1, 1, 1]);
   const before = tf.memory().numTensors;
   const seen: number[][] = [];
@@ -38,6 +38,12 @@ test('flattenImageDataset reshapes every batch to [B, H·W·C] in row-major orde
   }
   assert.deepEqual(seen, order);
   assert.throws(() => flattenImageDataset(null as never), AslInputError);
+  assert.ok(flat instanceof FlattenedDataset);
+  const splits = flattenSplits({ train: ds, val: ds, extra: 1 } as never) as unknown as { train: FlattenedDataset; val: FlattenedDataset; extra: number; test?: unknown };
+  assert.deepEqual(splits.train.inputShape, [8]);
+  assert.deepEqual(splits.val.inputShape, [8]);
+  assert.equal(splits.extra, 1);
+  assert.equal(splits.test, undefined);
 });
 
 test('loadFlatMultiFashion and its DatasetRef load the same flattened MultiFashion as loadMultiFashion', async () => {
