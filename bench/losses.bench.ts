@@ -42,10 +42,8 @@ function lossesToTime(): Array<{ label: string; loss: MultiLabelLoss }> {
       if (!json) console.error(`skip ${name}: ${(e as Error).message}`);
     }
   }
-  out.push({ label: 'asl (fused tf-ops)', loss: createLoss('asl', { implementation: 'fused-ops' }) });
   out.push({ label: 'asl (autodiff)', loss: createLoss('asl', { implementation: 'autodiff' }) });
   out.push({ label: 'asl (fused, Eq. 8 grad)', loss: createLoss('asl', { detachFocalWeight: false }) });
-  out.push({ label: 'asl (fused tf-ops, Eq. 8)', loss: createLoss('asl', { detachFocalWeight: false, implementation: 'fused-ops' }) });
   return out;
 }
 

@@ -31,7 +31,6 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { AsymmetricLossOptions } from './asymmetric-loss';
-import { ASL_KERNEL_NAME, hasAslKernel } from './asl-kernel';
 
 /** Smallest denominator of w/(1 − x) in the differentiated gradient. */
 const OM_FLOOR = 1e-30;
@@ -58,13 +57,8 @@ export interface FusedAslReduce {
   mode: 'none' | 'sum';
   /** Factor applied to the sum (ignored for `'none'`). Default 1. */
   scale?: number;
-  /** Per-element weights `[N, C]` or `[1, C]` (mask × class weights); not differentiated. */
+  /** Per-element weights `[N, C]` or broadcastable (mask × class weights); not differentiated. */
   weight?: tf.Tensor;
-  /**
-   * Use the one-pass kernel of ./asl-kernel when the backend has it (wasm, cpu). Default true;
-   * false forces the tf-op formulation below (what other backends run).
-   */
-  useKernel?: boolean;
 }
 
 /**
@@ -80,18 +74,6 @@ export function aslFusedCore(
   const { gammaNeg, gammaPos, clip, eps, detachFocalWeight } = o;
   const scale = reduce.scale ?? 1;
   const weight = reduce.weight;
-  if ((reduce.useKernel ?? true) && hasAslKernel()) {
-    const inputs: Record<string, tf.Tensor> = { z, y };
-    if (weight) inputs.w = weight.rank === 2 ? weight : tf.reshape(weight, [1, -1]);
-    const attrs = { gammaNeg, gammaPos, clip, eps, detach: detachFocalWeight ? 1 : 0, mode: reduce.mode === 'sum' ? 1 : 0, scale };
-    const k = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-      const save = args[1] as tf.GradSaveFunc;
-      const [value, grad] = tf.engine().runKernel(ASL_KERNEL_NAME, inputs as unknown as tf.NamedTensorMap, attrs) as unknown as tf.Tensor[];
-      save([grad]);
-      return { value, gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(dy, saved[0]) };
-    });
-    return k(z) as tf.Tensor;
-  }
   const f = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const zIn = args[0] as tf.Tensor;
     const save = args[1] as tf.GradSaveFunc;

@@ -1,9 +1,7 @@
 /**
  * ASL as a registry loss (`'asl'`) with a mask, class weights and a choice of implementation:
- * `'fused'` (default; hand-derived gradient, see ./asl-fused, computed by the one-pass kernel of
- * ./asl-kernel on wasm and cpu and by tf ops on other backends), `'fused-ops'` (the tf-op
- * formulation everywhere) or `'autodiff'` (./asymmetric-loss, gradient by tfjs autodiff). All give
- * the same value; gradients agree to float32 rounding.
+ * `'fused'` (default; hand-derived gradient, see ./asl-fused) or `'autodiff'` (./asymmetric-loss,
+ * gradient by tfjs autodiff). Both give the same value; gradients agree to float32 rounding.
  *
  * Ben-Baruch, Ridnik et al., "Asymmetric Loss For Multi-Label Classification", ICCV 2021, arXiv 2009.14119.
  * ℓ = −y·(1 − p)^γ+·log p − (1 − y)·p_m^γ−·log(1 − p_m), p_m = max(p − m, 0).
@@ -34,8 +32,7 @@ function createAsl(params: Record<string, LossParamValue>, name = 'asl'): MultiL
     eps: params.eps as number,
     detachFocalWeight: params.detachFocalWeight as boolean,
   };
-  const fused = params.implementation !== 'autodiff';
-  const useKernel = params.implementation === 'fused';
+  const fused = params.implementation === 'fused';
   const defaultReduction = params.reduction as Reduction;
   const fn = `${name}.call`;
   return {
@@ -51,14 +48,14 @@ function createAsl(params: Record<string, LossParamValue>, name = 'asl'): MultiL
         const [n, cols] = c.z.shape;
         switch (c.reduction) {
           case 'none':
-            return aslFusedCore(c.z, c.y, o, { mode: 'none', weight, useKernel });
+            return aslFusedCore(c.z, c.y, o, { mode: 'none', weight });
           case 'sum':
-            return aslFusedCore(c.z, c.y, o, { mode: 'sum', weight, useKernel });
+            return aslFusedCore(c.z, c.y, o, { mode: 'sum', weight });
           case 'batchmean':
-            return aslFusedCore(c.z, c.y, o, { mode: 'sum', weight, scale: 1 / n, useKernel });
+            return aslFusedCore(c.z, c.y, o, { mode: 'sum', weight, scale: 1 / n });
           case 'mean':
-            if (c.mask) return tf.div(aslFusedCore(c.z, c.y, o, { mode: 'sum', weight, useKernel }), tf.maximum(tf.sum(c.mask), 1));
-            return aslFusedCore(c.z, c.y, o, { mode: 'sum', weight, scale: 1 / (n * cols), useKernel });
+            if (c.mask) return tf.div(aslFusedCore(c.z, c.y, o, { mode: 'sum', weight }), tf.maximum(tf.sum(c.mask), 1));
+            return aslFusedCore(c.z, c.y, o, { mode: 'sum', weight, scale: 1 / (n * cols) });
         }
       });
     },
@@ -77,9 +74,8 @@ export const ASL_PARAMS = {
   },
   implementation: {
     default: 'fused',
-    choices: ['fused', 'fused-ops', 'autodiff'],
-    description:
-      "'fused': analytic gradient, one-pass kernel on wasm/cpu (tf ops elsewhere); 'fused-ops': analytic gradient from tf ops; 'autodiff': tfjs autodiff through the formula",
+    choices: ['fused', 'autodiff'],
+    description: "'fused': analytic gradient (fast); 'autodiff': tfjs autodiff through the formula",
   },
   reduction: reductionParam('sum'),
 } as const;

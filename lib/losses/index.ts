@@ -56,4 +56,3 @@ export { asymmetricLossSingleLabel, ASL_SINGLE_LABEL_DEFAULTS } from './asl-sing
 export type { AsymmetricLossSingleLabelOptions } from './asl-single-label';
 export { defineLoss } from './define-loss';
 export type { DefineLossSpec, ElementTerms, ElementExpression } from './define-loss';
-export { registerAslKernel, hasAslKernel, ASL_KERNEL_NAME } from './asl-kernel';

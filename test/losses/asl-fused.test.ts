@@ -1,17 +1,7 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import {
-  ASL_KERNEL_NAME,
-  AslInputError,
-  asymmetricLoss,
-  asymmetricLossFused,
-  createLoss,
-  hasAslKernel,
-  registerAslKernel,
-  seededRandom,
-  type Reduction,
-} from '../../lib';
+import { AslInputError, asymmetricLoss, asymmetricLossFused, createLoss, seededRandom, type Reduction } from '../../lib';
 import { assertClose, assertNoLeak, setupBackend, values } from '../helpers';
 
 // asl-reference.md §2.6
@@ -59,12 +49,10 @@ describe("fused ASL (createLoss('asl'), asymmetricLossFused)", () => {
   });
 
   test('reference gradients, weight detached and differentiated (Eq. 8)', () => {
-    for (const implementation of ['fused', 'fused-ops']) {
-      const detached = valueAndGrad(createLoss('asl', { implementation }), X, Y).grad;
-      assertClose(detached, [0, 3e-6, 0.000578, 0.018639, -0.268941, -0.119203, -0.017986, 0, 0.004022, 0.05903, 0.307731, -0.949789, 0, 0.092849], 1e-5);
-      const eq8 = valueAndGrad(createLoss('asl', { detachFocalWeight: false, implementation }), X, Y).grad;
-      assertClose(eq8, [0, 1.3e-5, 0.002618, 0.073117, -0.268941, -0.119203, -0.017986, 0, 0.01713, 0.208874, 0.617138, -0.949789, 0, 0.156913], 1e-5);
-    }
+    const detached = valueAndGrad(createLoss('asl'), X, Y).grad;
+    assertClose(detached, [0, 3e-6, 0.000578, 0.018639, -0.268941, -0.119203, -0.017986, 0, 0.004022, 0.05903, 0.307731, -0.949789, 0, 0.092849], 1e-5);
+    const eq8 = valueAndGrad(createLoss('asl', { detachFocalWeight: false }), X, Y).grad;
+    assertClose(eq8, [0, 1.3e-5, 0.002618, 0.073117, -0.268941, -0.119203, -0.017986, 0, 0.01713, 0.208874, 0.617138, -0.949789, 0, 0.156913], 1e-5);
   });
 
   test('equals the autodiff implementation to 1e-5 on random inputs: both modes, many settings, all reductions, masks', () => {
@@ -88,14 +76,12 @@ describe("fused ASL (createLoss('asl'), asymmetricLossFused)", () => {
             const { z, y, m } = randomBatch(seed++, 5, 9);
             const params = { gammaNeg, gammaPos, clip, detachFocalWeight };
             const opts = { reduction, mask: withMask ? tf.tensor2d(m) : undefined, classWeights: withMask ? [1, 2, 0.5, 1, 1, 3, 1, 0, 1] : undefined };
+            const fused = valueAndGrad(createLoss('asl', params), z, y, opts);
             const auto = valueAndGrad(createLoss('asl', { ...params, implementation: 'autodiff' }), z, y, opts);
-            for (const implementation of ['fused', 'fused-ops']) {
-              const fused = valueAndGrad(createLoss('asl', { ...params, implementation }), z, y, opts);
-              const what = `${implementation} (${gammaNeg}, ${gammaPos}, ${clip}) detach=${detachFocalWeight} ${reduction} mask=${withMask}`;
-              assertClose(fused.value, auto.value, 1e-5 * Math.max(1, Math.abs(auto.value)), `value ${what}`);
-              assertClose(fused.grad, auto.grad, 1e-5, `grad ${what}`);
-            }
             opts.mask?.dispose();
+            const what = `(${gammaNeg}, ${gammaPos}, ${clip}) detach=${detachFocalWeight} ${reduction} mask=${withMask}`;
+            assertClose(fused.value, auto.value, 1e-5 * Math.max(1, Math.abs(auto.value)), `value ${what}`);
+            assertClose(fused.grad, auto.grad, 1e-5, `grad ${what}`);
           }
         }
       }
@@ -107,8 +93,8 @@ describe("fused ASL (createLoss('asl'), asymmetricLossFused)", () => {
     const z = [zs, zs];
     const y = [zs.map(() => 0), zs.map(() => 1)];
     for (const [gammaNeg, gammaPos, clip] of [[4, 0, 0.05], [0.5, 0.3, 0], [0, 0.5, 0.1], [0, 0, 0], [2, 2, 0], [0.7, 0, 0.05]]) {
-      for (const [detachFocalWeight, implementation] of [[true, 'fused'], [false, 'fused'], [true, 'fused-ops'], [false, 'fused-ops']] as const) {
-        const loss = createLoss('asl', { gammaNeg, gammaPos, clip, detachFocalWeight, implementation });
+      for (const detachFocalWeight of [true, false]) {
+        const loss = createLoss('asl', { gammaNeg, gammaPos, clip, detachFocalWeight });
         const { value, grad } = valueAndGrad(loss, z, y, { reduction: 'none' });
         assert.ok(Number.isFinite(value), `value (${gammaNeg}, ${gammaPos}, ${clip}) ${detachFocalWeight}`);
         grad.forEach((g, i) => assert.ok(Number.isFinite(g), `grad index ${i} = ${g} (${gammaNeg}, ${gammaPos}, ${clip}) ${detachFocalWeight}`));
@@ -118,17 +104,8 @@ describe("fused ASL (createLoss('asl'), asymmetricLossFused)", () => {
     }
   });
 
-  test('per-element values equal asymmetricLoss with reduction none (kernel and tf-op paths)', () => {
-    for (const implementation of ['fused', 'fused-ops']) {
-      const v = values(createLoss('asl', { implementation }).call(tf.tensor2d(X), tf.tensor2d(Y), { reduction: 'none' }));
-      assertClose(v, values(asymmetricLoss(X, Y, { reduction: 'none' })), 1e-6, implementation);
-    }
-  });
-
-  test('the one-pass kernel is registered on the wasm and cpu backends (the default backend here)', () => {
-    registerAslKernel();
-    assert.ok(tf.getKernel(ASL_KERNEL_NAME, 'wasm') && tf.getKernel(ASL_KERNEL_NAME, 'cpu'));
-    assert.equal(hasAslKernel(), ['wasm', 'cpu'].includes(tf.getBackend()));
+  test('per-element values equal asymmetricLoss with reduction none', () => {
+    assertClose(values(createLoss('asl').call(tf.tensor2d(X), tf.tensor2d(Y), { reduction: 'none' })), values(asymmetricLoss(X, Y, { reduction: 'none' })), 1e-6);
   });
 
   test('mask: mean divides by the number of known labels', () => {
@@ -157,8 +134,8 @@ describe("fused ASL (createLoss('asl'), asymmetricLossFused)", () => {
     const z = tf.tensor2d(X);
     const y = tf.tensor2d(Y);
     const mask = tf.onesLike(y);
-    for (const [detachFocalWeight, implementation] of [[true, 'fused'], [false, 'fused'], [true, 'fused-ops'], [false, 'fused-ops']] as const) {
-      const loss = createLoss('asl', { detachFocalWeight, gammaPos: 1, implementation });
+    for (const detachFocalWeight of [true, false]) {
+      const loss = createLoss('asl', { detachFocalWeight, gammaPos: 1 });
       for (const reduction of ['sum', 'mean', 'batchmean', 'none'] as Reduction[]) {
         assertNoLeak(() => loss.call(z, y, { reduction, mask }).dispose(), reduction);
         assertNoLeak(() => tf.tidy(() => { loss.call(z, y, { reduction, mask, classWeights: [1, 1, 1, 2, 1, 1, 1] }); }), `${reduction} tidy`);
