@@ -1,0 +1,101 @@
+/** The functional form of every registry loss equals the registry loss, and the doc examples hold. */
+import { before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import {
+  AslInputError,
+  asymmetricLossFused,
+  asymmetricPolynomialLoss,
+  binaryCrossEntropy,
+  classBalancedLoss,
+  classBalancedWeights,
+  createLoss,
+  distributionBalancedLoss,
+  focalLoss,
+  focusingPower,
+  hillLoss,
+  labelSmoothingBce,
+  parseClassCounts,
+  poly1Loss,
+  smoothSigmoidTargets,
+  splcLoss,
+  twoWayLoss,
+  zlprLoss,
+} from '../../lib';
+import { assertClose, setupBackend, values } from '../helpers';
+
+const Z = [
+  [-2, 0.5, 1.5, -0.3],
+  [1.2, -1, 0.2, 2.5],
+];
+const Y = [
+  [0, 1, 1, 0],
+  [1, 0, 0, 0],
+];
+
+before(setupBackend);
+
+describe('functional forms', () => {
+  test('doc examples: binaryCrossEntropy([[0]], [[1]]) = log 2, focalLoss([[0]], [[1]]) = 0.25·log 2', () => {
+    assertClose(values(binaryCrossEntropy([[0]], [[1]])), Math.log(2), 1e-6);
+    assertClose(values(focalLoss([[0]], [[1]])), 0.25 * Math.log(2), 1e-6);
+  });
+  test('each equals createLoss(name, params).call with the same options', () => {
+    const z = tf.tensor2d(Z);
+    const y = tf.tensor2d(Y);
+    const mask = tf.tensor2d([[1, 1, 0, 1], [1, 1, 1, 1]]);
+    const pairs: Array<[tf.Tensor, string, Record<string, number | string | boolean>]> = [
+      [binaryCrossEntropy(Z, Y, { posWeight: 2, mask, reduction: 'sum' }), 'weighted-bce', { posWeight: 2 }],
+      [focalLoss(Z, Y, { gamma: 1, alpha: 0.3, mask, reduction: 'sum' }), 'focal', { gamma: 1, alpha: 0.3 }],
+      [asymmetricLossFused(Z, Y, { gammaNeg: 2, mask, reduction: 'sum' }), 'asl', { gammaNeg: 2 }],
+      [hillLoss(Z, Y, { lambda: 2, mask, reduction: 'sum' }), 'hill', { lambda: 2 }],
+      [splcLoss(Z, Y, { tau: 0.7, mask, reduction: 'sum', context: { epoch: 3 } }), 'splc', { tau: 0.7 }],
+      [poly1Loss(Z, Y, { epsilon: 2, mask, reduction: 'sum' }), 'poly1', { epsilon: 2 }],
+      [asymmetricPolynomialLoss(Z, Y, { epsilonPos1: 0.5, mask, reduction: 'sum' }), 'apl', { epsilonPos1: 0.5 }],
+      [labelSmoothingBce(Z, Y, { smoothing: 0.2, mask, reduction: 'sum' }), 'bce-smooth', { smoothing: 0.2 }],
+      [classBalancedLoss(Z, Y, { classCounts: [5, 1, 3, 9], mask, reduction: 'sum' }), 'class-balanced', { classCounts: '5,1,3,9' }],
+      [distributionBalancedLoss(Z, Y, { classCounts: [5, 1, 3, 9], numSamples: 20, mask, reduction: 'sum' }), 'distribution-balanced', { classCounts: '5,1,3,9', numSamples: 20 }],
+      [zlprLoss(Z, Y, { mask, reduction: 'sum' }), 'zlpr', {}],
+      [twoWayLoss(Z, Y, { tPos: 2, mask, reduction: 'sum' }), 'two-way', { tPos: 2 }],
+    ];
+    for (const [functional, name, params] of pairs) {
+      const registry = createLoss(name, params).call(z, y, { mask, reduction: 'sum', context: { epoch: 3 } });
+      assertClose(values(functional), values(registry), 1e-6, name);
+    }
+    tf.dispose([z, y, mask]);
+  });
+  test('functional forms validate their parameters', () => {
+    assert.throws(() => hillLoss(Z, Y, { gamma: -1 }), (e: unknown) => e instanceof AslInputError && /createLoss\('hill'\): argument 'gamma'/.test((e as Error).message));
+    assert.throws(() => focalLoss(Z, Y, { alpha: 2 }), AslInputError);
+  });
+});
+
+describe('helpers', () => {
+  test('classBalancedWeights: doc example, β = 0 equal weights, normalised to C', () => {
+    assertClose(classBalancedWeights([100, 10, 1], 0.99), [0.0422, 0.28, 2.6777], 1e-4);
+    assert.deepEqual(classBalancedWeights([3, 1], 0), [1, 1]);
+    const w = classBalancedWeights([7, 2, 0, 40], 0.9);
+    assertClose(w.reduce((a, b) => a + b, 0), 4, 1e-9);
+    assert.throws(() => classBalancedWeights([], 0.9), AslInputError);
+    assert.throws(() => classBalancedWeights([1], 1), /argument 'beta'/);
+  });
+  test('parseClassCounts', () => {
+    assert.equal(parseClassCounts('', 'f'), undefined);
+    assert.deepEqual(parseClassCounts('3, 4,5', 'f'), [3, 4, 5]);
+    assert.throws(() => parseClassCounts('3,-1', 'f'), /argument 'classCounts'/);
+  });
+  test('smoothSigmoidTargets: the three conventions', () => {
+    const t = tf.tensor2d([[1, 0, 0, 0]]);
+    assertClose(values(smoothSigmoidTargets(t, 0.1, 'half')), [0.95, 0.05, 0.05, 0.05], 1e-6);
+    assertClose(values(smoothSigmoidTargets(t, 0.1, 'symmetric')), [0.9, 0.1, 0.1, 0.1], 1e-6);
+    assertClose(values(smoothSigmoidTargets(t, 0.1, 'classes')), [0.925, 0.025, 0.025, 0.025], 1e-6);
+    assert.throws(() => smoothSigmoidTargets(t, 0.6), /argument 'smoothing'/);
+    t.dispose();
+  });
+  test('focusingPower: exponent 0 is 1, fractional exponents keep a finite gradient at base 0', () => {
+    assertClose(values(focusingPower(tf.tensor1d([0, 0.5]), 0)), [1, 1], 0);
+    const g = values(tf.grad((b: tf.Tensor) => tf.sum(focusingPower(b, 0.5)))(tf.tensor1d([0, 0.25])));
+    assert.ok(g.every(Number.isFinite));
+    assertClose(g[1], 1, 1e-6);
+  });
+});
