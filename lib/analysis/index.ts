@@ -1,2 +1,4 @@
 export { gradientShare } from './gradient-share';
 export type { GradientShare } from './gradient-share';
+export { GradientShareTracker } from './gradient-share-callback';
+export type { GradientShareRecord } from './gradient-share-callback';

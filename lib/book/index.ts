@@ -15,3 +15,5 @@ export { loadDebtagsSubset, debtagsSubsetRef, leaderboard } from './leaderboard'
 export type { DebtagsSubsetOptions, LeaderboardRow } from './leaderboard';
 export { FlattenedDataset, flattenImageDataset, flattenSplits, loadFlatMultiFashion, flatMultiFashionRef } from './flat-images';
 export type { FlatMultiFashionSplits, FlattenedTensor } from './flat-images';
+export { evaluateSweepRuns } from './sweep-evaluation';
+export type { EvaluatedRun, EvaluateSweepRunsOptions } from './sweep-evaluation';
