@@ -12,7 +12,12 @@ import {
   createLoss,
   distributionBalancedLoss,
   focalLoss,
+  builtinLossInfos,
   focusingPower,
+  listLosses,
+  powerForward,
+  reduceMaskedLoss,
+  shiftedLogSumExp,
   hillLoss,
   labelSmoothingBce,
   parseClassCounts,
@@ -97,5 +102,36 @@ describe('helpers', () => {
     const g = values(tf.grad((b: tf.Tensor) => tf.sum(focusingPower(b, 0.5)))(tf.tensor1d([0, 0.25])));
     assert.ok(g.every(Number.isFinite));
     assertClose(g[1], 1, 1e-6);
+  });
+});
+
+describe('internals exported for reuse', () => {
+  test('shiftedLogSumExp equals tf.logSumExp (with an appended zero) and its gradient is the softmax', () => {
+    const t = tf.tensor2d([[1, -2, 30], [-50, 0.5, 2]]);
+    assertClose(values(shiftedLogSumExp(t, 1, false)), values(tf.logSumExp(t, 1)), 1e-5);
+    assertClose(values(shiftedLogSumExp(t, 0, false)), values(tf.logSumExp(t, 0)), 1e-5);
+    const withZero = tf.concat([tf.zeros([2, 1]), t], 1);
+    assertClose(values(shiftedLogSumExp(t, 1, true)), values(tf.logSumExp(withZero, 1)), 1e-5);
+    const g = values(tf.grad((x: tf.Tensor) => tf.sum(shiftedLogSumExp(x, 1, false)))(t));
+    assertClose(g, values(tf.softmax(t)), 1e-6);
+    t.dispose();
+  });
+  test('reduceMaskedLoss: class weights, mask, mean over known labels', () => {
+    const l = tf.tensor2d([[1, 2], [3, 4]]);
+    const m = tf.tensor2d([[1, 0], [1, 1]]);
+    const w = tf.tensor2d([[2, 1]]);
+    assertClose(values(reduceMaskedLoss(l, 'sum', m, w)), 2 + 6 + 4, 1e-6);
+    assertClose(values(reduceMaskedLoss(l, 'mean', m)), (1 + 3 + 4) / 3, 1e-6);
+    assertClose(values(reduceMaskedLoss(l, 'batchmean', m)), 8 / 2, 1e-6);
+    assertClose(values(reduceMaskedLoss(l, 'none', m)), [1, 0, 3, 4], 0);
+    tf.dispose([l, m, w]);
+  });
+  test('powerForward equals pow for the special-cased exponents', () => {
+    const b = tf.tensor1d([0, 0.3, 0.9]);
+    for (const g of [1, 2, 3, 4, 2.5]) assertClose(values(powerForward(b, g)), [0, 0.3 ** g, 0.9 ** g], 1e-6, `γ=${g}`);
+    b.dispose();
+  });
+  test('builtinLossInfos are all registered', () => {
+    for (const info of builtinLossInfos()) assert.ok(listLosses().includes(info.name), info.name);
   });
 });
