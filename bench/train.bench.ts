@@ -4,7 +4,8 @@
  *
  *   npm run bench:train                 # table
  *   npm run bench:train -- --json       # one JSON object: {"backend", "cnn": {"imagesPerSecond"}, "mlp": {...}, ...}
- *   options: --steps N (timed steps, default 10), --warmup N (default 3), --no-torch, --no-fixes
+ *   options: --steps N (timed steps, default 10), --warmup N (default 3), --rounds N (interleaved
+ *            rounds of PyTorch and tfjs, default 3; medians reported), --no-torch, --no-fixes
  *            (skip the per-fix before/after), --no-matmul (skip the matMul-efficiency report)
  *
  * A step is forward + BCE loss + backward + Adam lr 1e-3 (the trainer's own `trainStep`), on random
@@ -25,6 +26,7 @@ const numArg = (name: string, dflt: number) => {
 };
 const STEPS = numArg('--steps', 10);
 const WARMUP = numArg('--warmup', 3);
+const ROUNDS = numArg('--rounds', 3);
 const log = (...m: unknown[]) => {
   if (!json) console.log(...m);
   else console.error(...m);
@@ -47,35 +49,57 @@ function pytorch(threads: 'one' | 'default'): Record<string, unknown> | { error:
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, unknown>;
 }
 
+const median = (xs: number[]) => {
+  const v = xs.filter((x) => Number.isFinite(x)).sort((p, q) => p - q);
+  if (v.length === 0) return NaN;
+  return v.length % 2 ? v[v.length >> 1] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+};
+const torchIps = (t: Record<string, unknown> | undefined, k: BenchmarkModel) =>
+  t && !('error' in t) ? (t[k] as TrainingThroughput).imagesPerSecond : NaN;
+
 async function main() {
   const choice = await initBackend();
   log(`bench:train on ${choice.backend} (${choice.reason}); fixes: ${activeWasmTrainingFixes().join(', ') || 'none'}`);
   const withTorch = !args.includes('--no-torch');
-  // Interleave: PyTorch one thread, tfjs, PyTorch one thread again (the machine is shared).
-  const torchOne1 = withTorch ? pytorch('one') : undefined;
-  const cnn = measureTrainingThroughput('cnn', STEPS, WARMUP);
-  log(`  cnn: ${cnn.imagesPerSecond.toFixed(1)} img/s (${cnn.msPerStep.toFixed(1)} ms/step)`);
-  const mlp = measureTrainingThroughput('mlp', STEPS, WARMUP);
-  log(`  mlp: ${mlp.imagesPerSecond.toFixed(1)} img/s (${mlp.msPerStep.toFixed(1)} ms/step)`);
-  const torchOne2 = withTorch ? pytorch('one') : undefined;
-  const torchDefault = withTorch ? pytorch('default') : undefined;
-  const result: Record<string, unknown> = { backend: choice.backend, cnn, mlp, steps: STEPS, warmup: WARMUP, fixes: activeWasmTrainingFixes() };
+  // The machine is shared: interleave rounds (PyTorch one thread, tfjs cnn, tfjs mlp) and report
+  // medians and the ratio of each round, so a load spike hits both sides or shows up as an outlier.
+  const rounds: { cnn: TrainingThroughput; mlp: TrainingThroughput; torch?: Record<string, unknown> }[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const torch = withTorch ? pytorch('one') : undefined;
+    const cnn = measureTrainingThroughput('cnn', STEPS, WARMUP);
+    const mlp = measureTrainingThroughput('mlp', STEPS, WARMUP);
+    rounds.push({ cnn, mlp, torch });
+    const ratio = withTorch ? `; ratio to pytorch 1 thread: cnn ${(cnn.imagesPerSecond / torchIps(torch, 'cnn')).toFixed(3)}, mlp ${(mlp.imagesPerSecond / torchIps(torch, 'mlp')).toFixed(3)}` : '';
+    log(`  round ${r + 1}: tfjs cnn ${cnn.imagesPerSecond.toFixed(1)}, mlp ${mlp.imagesPerSecond.toFixed(1)} img/s; pytorch 1 thread cnn ${torchIps(torch, 'cnn').toFixed(1)}, mlp ${torchIps(torch, 'mlp').toFixed(1)} img/s${ratio}`);
+  }
+  const pick = (k: BenchmarkModel): TrainingThroughput => {
+    const ips = median(rounds.map((r) => r[k].imagesPerSecond));
+    return { imagesPerSecond: ips, msPerStep: median(rounds.map((r) => r[k].msPerStep)), steps: STEPS };
+  };
+  const cnn = pick('cnn');
+  const mlp = pick('mlp');
+  log(`  tfjs (median of ${ROUNDS} rounds): cnn ${cnn.imagesPerSecond.toFixed(1)} img/s (${cnn.msPerStep.toFixed(1)} ms/step), mlp ${mlp.imagesPerSecond.toFixed(1)} img/s (${mlp.msPerStep.toFixed(1)} ms/step)`);
+  const result: Record<string, unknown> = { backend: choice.backend, cnn, mlp, rounds: ROUNDS, steps: STEPS, warmup: WARMUP, fixes: activeWasmTrainingFixes() };
   if (withTorch) {
-    const avg = (k: BenchmarkModel) => {
-      const vals = [torchOne1, torchOne2]
-        .map((t) => (t && !('error' in t) ? ((t[k] as TrainingThroughput).imagesPerSecond) : NaN))
-        .filter((v) => Number.isFinite(v));
-      return vals.length ? vals.reduce((a, b) => a + b, 0) / vals.length : NaN;
+    const torchDefault = pytorch('default');
+    const oneCnn = median(rounds.map((r) => torchIps(r.torch, 'cnn')));
+    const oneMlp = median(rounds.map((r) => torchIps(r.torch, 'mlp')));
+    const perRound = rounds.map((r) => ({ cnn: r.cnn.imagesPerSecond / torchIps(r.torch, 'cnn'), mlp: r.mlp.imagesPerSecond / torchIps(r.torch, 'mlp') }));
+    result.pytorch = {
+      oneThread: { cnn: { imagesPerSecond: oneCnn }, mlp: { imagesPerSecond: oneMlp }, runs: rounds.map((r) => r.torch) },
+      defaultThreads: torchDefault,
     };
-    const oneCnn = avg('cnn');
-    const oneMlp = avg('mlp');
-    result.pytorch = { oneThread: [torchOne1, torchOne2], defaultThreads: torchDefault };
-    result.ratioToPytorchOneThread = { cnn: cnn.imagesPerSecond / oneCnn, mlp: mlp.imagesPerSecond / oneMlp, targets: { cnn: 0.25, mlp: 0.5 } };
-    log(`  pytorch one thread (mean of 2 runs): cnn ${oneCnn.toFixed(1)} img/s, mlp ${oneMlp.toFixed(1)} img/s`);
-    if (torchDefault && !('error' in torchDefault)) {
-      log(`  pytorch default threads (${String(torchDefault.threads)}): cnn ${(torchDefault.cnn as TrainingThroughput).imagesPerSecond.toFixed(1)}, mlp ${(torchDefault.mlp as TrainingThroughput).imagesPerSecond.toFixed(1)} img/s`);
+    result.ratioToPytorchOneThread = {
+      cnn: median(perRound.map((r) => r.cnn)),
+      mlp: median(perRound.map((r) => r.mlp)),
+      perRound,
+      targets: { cnn: 0.25, mlp: 0.5 },
+    };
+    log(`  pytorch one thread (median): cnn ${oneCnn.toFixed(1)} img/s, mlp ${oneMlp.toFixed(1)} img/s`);
+    if (!('error' in torchDefault)) {
+      log(`  pytorch default threads (${String(torchDefault.threads)}): cnn ${torchIps(torchDefault, 'cnn').toFixed(1)}, mlp ${torchIps(torchDefault, 'mlp').toFixed(1)} img/s`);
     }
-    log(`  ratio to pytorch one thread: cnn ${(cnn.imagesPerSecond / oneCnn).toFixed(3)} (target ≥ 0.25), mlp ${(mlp.imagesPerSecond / oneMlp).toFixed(3)} (target ≥ 0.5)`);
+    log(`  ratio to pytorch one thread (median of rounds): cnn ${median(perRound.map((r) => r.cnn)).toFixed(3)} (target ≥ 0.25), mlp ${median(perRound.map((r) => r.mlp)).toFixed(3)} (target ≥ 0.5)`);
   }
   if (!args.includes('--no-matmul') && choice.backend === 'wasm') {
     const m = matMulEfficiency();

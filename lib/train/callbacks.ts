@@ -34,7 +34,9 @@ export interface EpochRecord {
   epoch: number;
   /** Global steps done at the end of the epoch. */
   step: number;
+  /** Mean of the training loss over the epoch's batches (weighted by batch size), as the loss reduces it. */
   trainLoss: number;
+  /** Validation BCE (mean over known labels), the same for every loss so runs compare. */
   valLoss: number;
   /** Validation mAP (percent) of the raw weights. */
   valMap: number;

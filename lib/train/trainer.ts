@@ -174,7 +174,7 @@ export async function evaluateModel(
   const scores = new Float32Array(dataset.size * k);
   const targets = new Float32Array(dataset.size * k);
   const mask = dataset.hasMask ? new Float32Array(dataset.size * k) : undefined;
-  const lossFn = createLoss(options.loss ?? { name: 'bce' });
+  const lossFn = createLoss(options.loss ?? { name: 'bce', params: { reduction: 'mean' } });
   let lossSum = 0;
   let row = 0;
   for await (const batch of dataset.batches({ batchSize: options.batchSize ?? 256 })) {
@@ -190,25 +190,9 @@ export async function evaluateModel(
     row += batch.size;
   }
   const rows = (a: Float32Array) => Array.from({ length: dataset.size }, (_, i) => a.subarray(i * k, (i + 1) * k));
-  const mAP = dataset.size ? (mask ? meanAveragePrecisionMasked(scores, targets, mask, dataset.size, k) : meanAveragePrecision(rows(scores), rows(targets))) : NaN;
+  // The official convention of lib/metrics (classes without known positives count as AP 0).
+  const mAP = dataset.size ? meanAveragePrecision(rows(scores), rows(targets), mask ? { mask: rows(mask) } : {}) : NaN;
   return { scores, targets, mask, loss: lossSum / Math.max(1, dataset.size), mAP };
-}
-
-/** mAP over known labels only: per class, AP over the rows whose label is known. */
-function meanAveragePrecisionMasked(scores: Float32Array, targets: Float32Array, mask: Float32Array, n: number, k: number): number {
-  const aps: number[] = [];
-  for (let c = 0; c < k; c++) {
-    const s: number[] = [];
-    const t: number[] = [];
-    for (let i = 0; i < n; i++) {
-      if (mask[i * k + c] > 0) {
-        s.push(scores[i * k + c]);
-        t.push(targets[i * k + c]);
-      }
-    }
-    if (t.some((v) => v > 0)) aps.push(meanAveragePrecision(s.map((v) => [v]), t.map((v) => [v])));
-  }
-  return aps.length ? aps.reduce((a, b) => a + b, 0) / aps.length : NaN;
 }
 
 async function countBatches(ds: MultiLabelDataset, batchSize: number): Promise<number> {
@@ -308,7 +292,7 @@ export async function trainModel(config: TrainConfig, options: TrainOptions): Pr
         progress.step({ epoch, step, loss: value });
         step += 1;
       }
-      const evalOptions = { batchSize: Math.max(c.batchSize, 128), loss: { name: 'bce' } };
+      const evalOptions = { batchSize: Math.max(c.batchSize, 128), loss: { name: 'bce', params: { reduction: 'mean' } } };
       const raw = await evaluateModel(model, data.val, evalOptions);
       const emaMap = ema ? (await ema.withAveragedWeights(() => evaluateModel(model, data.val, evalOptions))).mAP : NaN;
       const bestOfEpoch = Number.isFinite(emaMap) && emaMap > raw.mAP ? { map: emaMap, weights: 'ema' as const } : { map: raw.mAP, weights: 'raw' as const };
