@@ -24,7 +24,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { fail } from '../core/errors';
 import { elementwiseMultiLabelLoss, reductionParam } from './multi-label-loss';
-import { registerLoss, type LossInfo, type LossParamInfo, type LossParamValue } from './registry';
+import { listLosses, lossModulePaths, registerLoss, type LossInfo, type LossParamInfo, type LossParamValue } from './registry';
 import type { Reduction } from './reduction';
 
 /** What a per-element expression receives. */
@@ -96,4 +96,30 @@ export function defineLoss(spec: DefineLossSpec): LossInfo {
   };
   if (spec.register ?? true) registerLoss(info, { override: spec.override });
   return info;
+}
+
+/**
+ * Loads a module that defines losses (it calls {@link defineLoss} when it is loaded) and records its
+ * path in `process.env.ASL_LOSS_MODULES`, so that worker threads and child processes started
+ * afterwards — the sweep runner's workers — register the same losses on their first registry use.
+ * This is how a prototype defined in a file works in sweeps; a loss defined only inside a notebook
+ * cell exists in that process alone. `file` must be loadable by `require` (a .js file, or a .ts
+ * file where tsx is active, as in the tests and the sweep workers started from the sources).
+ * Returns the names the module added.
+ */
+export function loadLossModule(file: string): string[] {
+  const fn = 'loadLossModule';
+  if (typeof file !== 'string' || file.trim() === '') fail(fn, 'file', `must be a module path, got ${JSON.stringify(file)}`);
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const path = require('node:path') as typeof import('node:path');
+  const resolved = path.resolve(file);
+  const before = new Set(listLosses());
+  try {
+    require(resolved);
+  } catch (e) {
+    fail(fn, 'file', `could not be loaded (${(e as Error).message.split('\n')[0]})`);
+  }
+  const paths = lossModulePaths();
+  if (!paths.includes(resolved)) process.env.ASL_LOSS_MODULES = [...paths, resolved].join(path.delimiter);
+  return listLosses().filter((n) => !before.has(n));
 }

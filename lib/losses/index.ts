@@ -12,7 +12,7 @@ export {
   aslPositiveGradient,
   aslPositiveGradientDetached,
 } from './asl-closed-form';
-export { registerLoss, listLosses, lossInfo, createLoss, resolveLossParams } from './registry';
+export { registerLoss, listLosses, lossInfo, createLoss, resolveLossParams, lossModulePaths } from './registry';
 export type {
   MultiLabelLoss,
   LossInfo,
@@ -54,5 +54,5 @@ export { labelSmoothingBce, smoothSigmoidTargets, labelSmoothingBceLossInfo, SIG
 export type { LabelSmoothingBceOptions, SigmoidSmoothingConvention } from './label-smoothing';
 export { asymmetricLossSingleLabel, ASL_SINGLE_LABEL_DEFAULTS } from './asl-single-label';
 export type { AsymmetricLossSingleLabelOptions } from './asl-single-label';
-export { defineLoss } from './define-loss';
+export { defineLoss, loadLossModule } from './define-loss';
 export type { DefineLossSpec, ElementTerms, ElementExpression } from './define-loss';

@@ -84,6 +84,18 @@ function ensureBuiltins(): void {
   builtinsLoaded = true;
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   (require('./builtin-losses') as typeof import('./builtin-losses')).registerBuiltinLosses();
+  // User loss modules (see `loadLossModule` in ./define-loss): listed in ASL_LOSS_MODULES so that
+  // worker threads and child processes (sweeps) register the same prototype losses.
+  for (const file of lossModulePaths()) require(file);
+}
+
+/** The module paths listed in the environment variable `ASL_LOSS_MODULES` (path-delimiter separated). */
+export function lossModulePaths(env: NodeJS.ProcessEnv = process.env): string[] {
+  const raw = env.ASL_LOSS_MODULES ?? '';
+  return raw
+    .split(require('node:path').delimiter as string)
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
 }
 
 /** Adds a loss to the registry (throws if the name is taken, unless `override`). */
