@@ -35,7 +35,7 @@ export const command: CliCommand = {
     if (choice.backend === 'wasm') {
       const m = matMulEfficiency();
       result.matMul = m;
-      log(`matMul: best ${m.bestMatMulGflops.toFixed(1)} GFLOP/s; mlp forward ${(100 * m.mlpForwardFraction).toFixed(0)}%, backward ${(100 * m.mlpBackwardFraction).toFixed(0)}% of it`);
+      log(`matMul: best ${m.bestMatMulGflops.toFixed(1)} GFLOP/s; mlp forward ${(100 * m.mlpForwardFraction).toFixed(0)}% (${(100 * m.mlpForwardFreshWeightsFraction).toFixed(0)}% with freshly updated weights), backward ${(100 * m.mlpBackwardFraction).toFixed(0)}% of it`);
       if (p.flags.has('fixes')) result.fixSpeedups = wasmFixSpeedups(log);
     }
     if (json) console.log(JSON.stringify(result));
