@@ -18,4 +18,4 @@ export {
   transposeLastTwoInto,
 } from './wasm-fixes';
 export type { WasmFixName } from './wasm-fixes';
-export { registerFusedOptimizerKernels, hasFusedOptimizerKernels, FUSED_ADAM_KERNEL, FUSED_SGD_KERNEL } from './fixes/fused-optimizer';
+export { registerFusedOptimizerKernels, hasFusedOptimizerKernels, FUSED_ADAM_KERNEL, FUSED_SGD_KERNEL, FUSED_EMA_KERNEL } from './fixes/fused-optimizer';

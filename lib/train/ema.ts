@@ -5,6 +5,7 @@
  * Defaults: decay 0.9997 (the recipe's value for long runs; short runs want ~0.99), warmup true.
  */
 import * as tf from '@tensorflow/tfjs';
+import { FUSED_EMA_KERNEL, hasFusedOptimizerKernels } from '../backend/fixes/fused-optimizer';
 
 export interface EmaConfig {
   decay?: number;
@@ -32,6 +33,16 @@ export class ModelEma {
     this.updates += 1;
     const n = this.updates;
     const d = this.warmup ? Math.min(this.decay, (1 + n) / (10 + n)) : this.decay;
+    if (hasFusedOptimizerKernels()) {
+      // One pass per weight (lib/backend/fixes/fused-optimizer) instead of three kernels.
+      this.model.weights.forEach((w, i) => {
+        const s = this.shadow[i];
+        const [next] = tf.engine().runKernel(FUSED_EMA_KERNEL, { ema: s, w: w.read() }, { decay: d }) as unknown as tf.Tensor[];
+        s.assign(next);
+        next.dispose();
+      });
+      return;
+    }
     tf.tidy(() => {
       this.model.weights.forEach((w, i) => {
         const s = this.shadow[i];

@@ -2,7 +2,7 @@ import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, seededRandom } from '../../lib/index';
-import { FUSED_ADAM_KERNEL, FUSED_SGD_KERNEL, registerFusedOptimizerKernels } from '../../lib/backend/fixes/fused-optimizer';
+import { FUSED_ADAM_KERNEL, FUSED_SGD_KERNEL, FUSED_EMA_KERNEL, registerFusedOptimizerKernels } from '../../lib/backend/fixes/fused-optimizer';
 import { assertClose } from '../helpers';
 
 /** The Adam step written with tf ops (the reference the fused kernel replaces). */
@@ -24,7 +24,7 @@ describe('fused optimizer kernels', () => {
   });
 
   for (const backend of ['wasm', 'cpu']) {
-    it(`AslFusedAdam and AslFusedSgd on ${backend} equal the tf-op updates`, async () => {
+    it(`AslFusedAdam, AslFusedSgd and AslFusedEma on ${backend} equal the tf-op updates`, async () => {
       await tf.setBackend(backend);
       const rnd = seededRandom(backend === 'cpu' ? 1 : 2);
       const make = (shape: number[], positive = false) => tf.tensor(Float32Array.from({ length: shape.reduce((p, d) => p * d, 1) }, () => (positive ? rnd() : rnd() * 2 - 1)), shape);
@@ -47,6 +47,9 @@ describe('fused optimizer kernels', () => {
         out.forEach((t, i) => assertClose(t.dataSync(), ref[i], 1e-6, `sgd nesterov=${nesterov} output ${i}`));
         tf.dispose(out);
       }
+      const [ema] = tf.engine().runKernel(FUSED_EMA_KERNEL, { ema: m, w }, { decay: 0.9 }) as unknown as tf.Tensor[];
+      assertClose(ema.dataSync(), tf.tidy(() => Array.from(m.mul(0.9).add(w.mul(0.1)).dataSync())), 1e-6, 'ema');
+      ema.dispose();
       const before = tf.memory().numTensors;
       tf.dispose(tf.engine().runKernel(FUSED_ADAM_KERNEL, { w, g, m, v }, { lr: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, step: 1, weightDecay: 0, decoupled: false }) as unknown as tf.Tensor[]);
       assert.equal(tf.memory().numTensors, before, 'no leak');

@@ -11,12 +11,14 @@
  *   w' = w − lr·(m'/(1−β1ᵗ)) / (√(v'/(1−β2ᵗ)) + ε) − (decoupled ? lr·λ·w : 0).
  * - `AslFusedSgd` inputs {w, g, b}, attrs {lr, momentum, weightDecay, nesterov} → [w', b']:
  *   g ← g + λw; b' = μ b + g; w' = w − lr·(nesterov ? g + μ b' : b').
+ * - `AslFusedEma` inputs {ema, w}, attrs {decay} → [ema']: ema' = d·ema + (1 − d)·w (weight EMA).
  * Arithmetic in float64 per element, stored as float32.
  */
 import * as tf from '@tensorflow/tfjs';
 
 export const FUSED_ADAM_KERNEL = 'AslFusedAdam';
 export const FUSED_SGD_KERNEL = 'AslFusedSgd';
+export const FUSED_EMA_KERNEL = 'AslFusedEma';
 
 interface Info {
   dataId: object;
@@ -112,6 +114,19 @@ function sgdKernel(access: (backend: unknown) => Access) {
   };
 }
 
+function emaKernel(access: (backend: unknown) => Access) {
+  return ({ inputs, backend, attrs }: Args): Info[] => {
+    const a = access(backend);
+    const { infos, views } = a.outputs([...inputs.ema.shape], 1);
+    const e = a.read(inputs.ema);
+    const w = a.read(inputs.w);
+    const out = views[0];
+    const d = attrs.decay as number;
+    for (let i = 0; i < e.length; i++) out[i] = d * e[i] + (1 - d) * w[i];
+    return infos;
+  };
+}
+
 let registered = false;
 
 /** Registers the fused optimizer kernels for `wasm` and `cpu` (idempotent). */
@@ -124,6 +139,9 @@ export function registerFusedOptimizerKernels(): void {
     }
     if (!tf.getKernel(FUSED_SGD_KERNEL, backendName)) {
       tf.registerKernel({ kernelName: FUSED_SGD_KERNEL, backendName, kernelFunc: sgdKernel(access) as unknown as tf.KernelFunc });
+    }
+    if (!tf.getKernel(FUSED_EMA_KERNEL, backendName)) {
+      tf.registerKernel({ kernelName: FUSED_EMA_KERNEL, backendName, kernelFunc: emaKernel(access) as unknown as tf.KernelFunc });
     }
   }
 }
