@@ -29,7 +29,7 @@ interface DanfoLike {
 interface ArqueroLike {
   columnNames(): string[];
   numRows(): number;
-  objects(options?: { limit?: number }): Array<Record<string, unknown>>;
+  objects(options?: { limit?: number }): object[];
 }
 
 function isDanfo(x: unknown): x is DanfoLike {
@@ -49,7 +49,7 @@ export type TableLike = PlainTable | Array<Record<string, unknown>> | DanfoLike 
 export function toPlainTable(table: TableLike): PlainTable {
   if (isArquero(table)) {
     const columns = table.columnNames();
-    return { columns, rows: table.objects().map((o) => columns.map((c) => o[c])) };
+    return { columns, rows: table.objects().map((o) => columns.map((c) => (o as Record<string, unknown>)[c])) };
   }
   if (isDanfo(table)) {
     const columns = table.columns.map(String);
