@@ -29,10 +29,12 @@
  * clamp (z > 18.4 for m = 0) the gradient is 0 — the official semantics, kept so that the fused and
  * autodiff versions agree; BCE (`bce`, softplus form) has no such limit.
  *
- * Performance note (wasm, measured with bench/losses.bench.ts): this tf-op formulation costs about as
- * much as the library's BCE forward + backward (ratio ≈ 1.0 at 256×80 and 4096×80). A one-pass kernel
- * written as a JS loop over the wasm heap was tried and was 2–3× slower than this: scalar
- * Math.exp/log/pow in JS lose to wasm's SIMD element-wise kernels, so it was removed.
+ * Performance note (wasm, measured with bench/losses.bench.ts): the cost is set by a few expensive
+ * kernels (sigmoid, log, pow; and maximum/minimum against a scalar, which wasm runs ~30× slower than
+ * relu — hence the relu forms of the clamps), not by the number of cheap ones. With them the fused
+ * forward + backward costs about 0.7–1.0× the library's BCE (whose softplus is itself expensive).
+ * A one-pass kernel written as a JS loop over the wasm heap was tried and was 2–3× slower: scalar
+ * Math.exp/log/pow in JS lose to wasm's element-wise kernels, so it was removed.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { AsymmetricLossOptions } from './asymmetric-loss';
@@ -82,28 +84,35 @@ export function aslFusedCore(
   const f = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const zIn = args[0] as tf.Tensor;
     const save = args[1] as tf.GradSaveFunc;
+    // Cost note: on wasm, maximum/minimum against a scalar run a slow non-SIMD path (~30× a relu), so
+    // the clamps are written with relu: min(s + m, 1) = 1 − relu(p − m), max(x, ε) = ε + relu(x − ε).
     const p = tf.sigmoid(zIn);
     const s = tf.sub(1, p);
-    const q = clip > 0 ? tf.minimum(tf.add(s, clip), 1) : s;
+    const q = clip > 0 ? tf.sub(1, tf.relu(tf.sub(p, clip))) : s;
     // x = y·p + (1 − y)·q
     const x = tf.add(q, tf.mul(y, tf.sub(p, q)));
-    const xc = tf.maximum(x, eps);
+    const xe = tf.sub(x, eps);
+    const xc = tf.add(tf.relu(xe), eps);
     const lx = tf.log(xc);
     const om = tf.sub(1, x);
     // w = (1 − x)^γ_t
+    // γ_t per element is only needed by the differentiated gradient (and by the general pow).
+    const needGammaT = !detachFocalWeight;
     let w: tf.Tensor | null;
-    let gammaT: tf.Tensor | number;
+    let gammaT: tf.Tensor | number = 0;
     if (gammaPos === gammaNeg) {
       w = gammaPos === 0 ? null : powerForward(om, gammaPos);
       gammaT = gammaPos;
     } else if (gammaPos === 0) {
+      // w = 1 for positives, (1 − x)^γ− for negatives
       const wn = powerForward(om, gammaNeg);
       w = tf.add(wn, tf.mul(y, tf.sub(1, wn)));
-      gammaT = tf.mul(tf.sub(1, y), gammaNeg);
+      if (needGammaT) gammaT = tf.mul(tf.sub(1, y), gammaNeg);
     } else if (gammaNeg === 0) {
+      // w = (1 − x)^γ+ for positives, 1 for negatives
       const wp = powerForward(om, gammaPos);
       w = tf.add(1, tf.mul(y, tf.sub(wp, 1)));
-      gammaT = tf.mul(y, gammaPos);
+      if (needGammaT) gammaT = tf.mul(y, gammaPos);
     } else {
       gammaT = tf.add(gammaNeg, tf.mul(y, gammaPos - gammaNeg));
       w = tf.pow(om, gammaT);
@@ -114,22 +123,22 @@ export function aslFusedCore(
     const needsA = clip > 0 && gammaNeg === 0;
     // Everything the backward pass reads is saved (the engine keeps saved tensors alive; closures over
     // tensors created inside the caller's gradient scope would be disposed before the backward pass).
-    const saved = [p, s, x, xc, lx, om, y, w ?? tf.scalar(1), typeof gammaT === 'number' ? tf.scalar(gammaT) : gammaT];
+    const saved = [p, s, xe, xc, lx, om, y, w ?? tf.scalar(1), typeof gammaT === 'number' ? tf.scalar(gammaT) : gammaT];
     if (weight) saved.push(weight);
     save(saved);
     return {
       value,
       gradFunc: (dy: tf.Tensor, sv: tf.Tensor[]) => {
-        const [sp, ss, sx, sxc, slx, som, sy, sw, sgt, sweight] = sv;
+        const [sp, ss, sxe, sxc, slx, som, sy, sw, sgt, sweight] = sv;
         // (2y − 1)·p·s: the sign of dx/dz times |dσ/dz|.
         let dxdz = tf.mul(tf.mul(sp, ss), tf.sub(tf.mul(sy, 2), 1));
         if (needsA) dxdz = tf.mul(dxdz, tf.step(som));
         // I/x with I = [x > ε]
-        const invX = tf.div(tf.step(tf.sub(sx, eps)), sxc);
+        const invX = tf.div(tf.step(sxe), sxc);
         let inner: tf.Tensor = w ? tf.mul(sw, invX) : invX;
         if (!detachFocalWeight && !(gammaPos === 0 && gammaNeg === 0)) {
           // γ_t·(1 − x)^(γ_t − 1)·log(max(x, ε)) = γ_t·w/(1 − x)·lx
-          const focus = tf.mul(tf.div(tf.mul(sw, slx), tf.maximum(som, OM_FLOOR)), sgt);
+          const focus = tf.mul(tf.div(tf.mul(sw, slx), tf.add(tf.relu(tf.sub(som, OM_FLOOR)), OM_FLOOR)), sgt);
           inner = tf.sub(inner, focus);
         }
         // dℓ/dz = −dx/dz·inner

@@ -33,7 +33,8 @@ export function focusingPower(base: tf.Tensor, gamma: number): tf.Tensor {
   if (gamma === 0) return tf.onesLike(base);
   if (gamma === 1) return base;
   if (gamma === 2) return tf.square(base);
-  return tf.pow(tf.maximum(base, FOCAL_BASE_FLOOR), gamma);
+  // max(base, floor) written as floor + relu(base − floor): maximum against a scalar is slow on wasm
+  return tf.pow(tf.add(tf.relu(tf.sub(base, FOCAL_BASE_FLOOR)), FOCAL_BASE_FLOOR), gamma);
 }
 
 /** Per-element focal kernel (no checks). `alpha < 0` disables α-balancing. */
