@@ -16,3 +16,29 @@ export {
 export type { PlotlyFigure, FigureHtmlOptions, ShowFigureOptions } from './plotly';
 export { showTable, tableHtml, tableText, tableBundle, toPlainTable, formatCell } from './table';
 export type { PlainTable, TableLike, TableHtmlOptions } from './table';
+export {
+  mimeBundleOf,
+  mimeBundleOfAsync,
+  displayValue,
+  registerValueRenderer,
+  plainTextOf,
+  tensorBundle,
+  danfoBundle,
+  arqueroBundle,
+  fitHistoryBundle,
+  isTensorLike,
+  isDanfoFrame,
+  isArqueroTable,
+  isPlotlyFigure,
+  isFitHistory,
+} from './renderers';
+export type {
+  RenderOptions,
+  ValueRenderer,
+  RenderableTensor,
+  RenderableDanfoFrame,
+  RenderableArqueroTable,
+  RenderableFitHistory,
+} from './renderers';
+export { setKernelHooks, clearOutput, kernelInterruptSignal } from './kernel-hooks';
+export type { KernelHooks } from './kernel-hooks';
