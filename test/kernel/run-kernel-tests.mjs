@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+// Runs Jupyter's kernel test suite (jupyter_kernel_test, Python unittest) against the workbook kernel:
+// test/kernel/test_jupyter_kernel.py. Needs the built lib (lib/dist/kernel) and a Python with
+// jupyter_client and jupyter_kernel_test (Debian: python3-jupyter-kernel-test), tried in this order:
+// $ASL_PYTHON, /usr/bin/python3, python3.
+//
+//   node test/kernel/run-kernel-tests.mjs [unittest arguments, e.g. -k interrupt]
+import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+if (!existsSync(join(root, 'lib', 'dist', 'kernel', 'main.js'))) {
+  console.error('test:kernel: lib/dist/kernel/main.js is missing; run `npm run build` first');
+  process.exit(1);
+}
+const candidates = [process.env.ASL_PYTHON, '/usr/bin/python3', 'python3'].filter(Boolean);
+const python = candidates.find(
+  (p) => spawnSync(p, ['-c', 'import jupyter_client, jupyter_kernel_test'], { stdio: 'ignore' }).status === 0,
+);
+if (!python) {
+  console.error(
+    'test:kernel: no Python with jupyter_client and jupyter_kernel_test found (tried ' +
+      candidates.join(', ') +
+      ').\nInstall it: sudo apt-get install -y python3-jupyter-kernel-test (see environment/debian-packages.txt)',
+  );
+  process.exit(1);
+}
+const result = spawnSync(python, ['-X', 'frozen_modules=off', join(root, 'test', 'kernel', 'test_jupyter_kernel.py'), ...process.argv.slice(2)], {
+  cwd: root,
+  stdio: 'inherit',
+  env: { ...process.env, ASL_NODE: process.execPath, PYDEVD_DISABLE_FILE_VALIDATION: '1' },
+});
+process.exit(result.status ?? 1);
