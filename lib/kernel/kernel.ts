@@ -25,7 +25,7 @@ import * as tslabJupyter from 'tslab/dist/jupyter';
 import { JupyterHandlerImpl, ZmqServer } from 'tslab/dist/jupyter';
 import * as ts from '@tslab/typescript-for-tslab';
 import type { MimeBundle } from '../display/mime';
-import { PLOTLY_BUNDLE_ID } from '../display/plotly';
+import { PLOTLY_BUNDLE_ID, plotlyScriptTag } from '../display/plotly';
 import { setDisplayPublisher, type PublishOptions } from '../display/publish';
 import { mimeBundleOfAsync } from '../display/renderers';
 import { setKernelHooks } from '../display/kernel-hooks';
@@ -243,11 +243,28 @@ export class WorkbookKernel extends ZmqServer {
     this.executor.interrupt();
   }
 
-  private publishDisplay(bundle: MimeBundle, options: PublishOptions, metadata: object = {}): void {
+  /**
+   * Plotly figures need plotly.js in the page: it is inlined once per session (offline). A bundle
+   * whose HTML draws a figure (`class="asl-plot"`) before plotly.js was inlined gets it prepended.
+   */
+  private withPlotly(bundle: MimeBundle): MimeBundle {
+    const html = bundle['text/html'];
+    if (typeof html !== 'string') return bundle;
+    if (html.includes(`id="${PLOTLY_BUNDLE_ID}"`)) {
+      this.plotlyInlined = true;
+      return bundle;
+    }
+    if (!this.plotlyInlined && html.includes('class="asl-plot"')) {
+      this.plotlyInlined = true;
+      return { ...bundle, 'text/html': plotlyScriptTag() + html };
+    }
+    return bundle;
+  }
+
+  private publishDisplay(shown: MimeBundle, options: PublishOptions, metadata: object = {}): void {
     const io = this.currentIo;
     if (!io) return;
-    const html = bundle['text/html'];
-    if (typeof html === 'string' && html.includes(`id="${PLOTLY_BUNDLE_ID}"`)) this.plotlyInlined = true;
+    const bundle = this.withPlotly(shown);
     io.send(options.update ? 'update_display_data' : 'display_data', {
       data: jsonBundle(bundle),
       metadata,
@@ -460,9 +477,7 @@ export class WorkbookKernel extends ZmqServer {
     delete locals[name];
     if (value === undefined || silent) return {};
     const result = await mimeBundleOfAsync(value, { includePlotlyJs: !this.plotlyInlined });
-    const html = result?.['text/html'];
-    if (typeof html === 'string' && html.includes(`id="${PLOTLY_BUNDLE_ID}"`)) this.plotlyInlined = true;
-    return { result };
+    return { result: result && this.withPlotly(result) };
   }
 
   /** Replies have been sent: release resources and exit. */

@@ -103,7 +103,9 @@ function frames(e: Error, cells: CellLookup): string[] {
     if (f.cell) {
       if (skippedLib) out.push(`    … ${skippedLib} more frame${skippedLib === 1 ? '' : 's'}`), (skippedLib = 0);
       const pos = f.cell.map?.toCell(f.line, f.column);
-      const where = f.fn && !/^(?:Object\.|exports\.)?<anonymous>$/.test(f.fn) ? `, in ${f.fn.replace(/^exports\./, '')}` : '';
+      // Functions of earlier cells are called through the executor's exports (a Proxy).
+      const fn = f.fn?.replace(/^async /, '').replace(/^(?:exports|Proxy|Object)\./, '');
+      const where = fn && fn !== '<anonymous>' ? `, in ${fn}` : '';
       if (pos) {
         out.push(`${CYAN}${f.cell.label}${RESET}, line ${pos.line}${pos.column ? `, column ${pos.column}` : ''}${where}\n${codeExcerpt(f.cell.lines, pos.line, pos.column)}`);
       }
