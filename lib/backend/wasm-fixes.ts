@@ -16,14 +16,12 @@
  *   product took ≈1.1 s with the flag, ≈30 ms after an explicit transpose). Every dense layer's
  *   gradient uses these flags, so the fix transposes explicitly (blocked JS copies on the heap) and
  *   calls the flag-free product. The same for `_FusedMatMul`.
- * - The ReLU gradient (three kernels: step, cast, multiply) becomes one pass (./fixes/relu-grad).
- * - Optimizer and EMA updates: see ./fixes/fused-optimizer (one-pass Adam/SGD/EMA kernels).
+ * - Optimizer updates: see ./fixes/fused-optimizer (one-pass Adam/SGD kernels).
  *
  * Every fix is tested for equality with the cpu backend (test/backend/wasm-fixes.test.ts) and
  * benchmarked (`npm run bench:train` reports every fix's before/after throughput).
  */
 import * as tf from '@tensorflow/tfjs';
-import { registerReluGradFix, unregisterReluGradFix } from './fixes/relu-grad';
 
 /** The parts of tfjs' `TensorInfo` a kernel sees. */
 interface TensorInfoLike {
@@ -48,9 +46,9 @@ type KernelArgs = {
 type WasmKernelFunc = (args: KernelArgs) => TensorInfoLike;
 
 /** Names of the fixes, for reports and for switching single fixes off in benchmarks. */
-export type WasmFixName = 'conv2dBackpropFilter' | 'conv2dBackpropInput' | 'maxPoolGrad' | 'transposedMatMul' | 'reluGrad';
+export type WasmFixName = 'conv2dBackpropFilter' | 'conv2dBackpropInput' | 'maxPoolGrad' | 'transposedMatMul';
 
-export const WASM_FIX_NAMES: readonly WasmFixName[] = ['conv2dBackpropFilter', 'conv2dBackpropInput', 'maxPoolGrad', 'transposedMatMul', 'reluGrad'];
+export const WASM_FIX_NAMES: readonly WasmFixName[] = ['conv2dBackpropFilter', 'conv2dBackpropInput', 'maxPoolGrad', 'transposedMatMul'];
 
 /** Original kernel configs replaced by a fix, to restore them (benchmarks' "before"). */
 const originals = new Map<string, tf.KernelConfig>();
@@ -468,8 +466,6 @@ export function registerWasmTrainingFixes(only: readonly WasmFixName[] = WASM_FI
       replaceKernel('Conv2DBackpropInput', conv2dBackpropInputWasm);
     } else if (fix === 'maxPoolGrad') {
       replaceKernel('MaxPoolGrad', maxPoolGradWasm);
-    } else if (fix === 'reluGrad') {
-      registerReluGradFix();
     } else {
       replaceKernel('BatchMatMul', flagFreeBatchMatMul);
       replaceKernel('_FusedMatMul', flagFreeFusedMatMul);
@@ -486,7 +482,6 @@ export function unregisterWasmTrainingFixes(only: readonly WasmFixName[] = WASM_
     if (fix === 'conv2dBackpropFilter') restoreKernel('Conv2DBackpropFilter');
     else if (fix === 'conv2dBackpropInput') restoreKernel('Conv2DBackpropInput');
     else if (fix === 'maxPoolGrad') restoreKernel('MaxPoolGrad');
-    else if (fix === 'reluGrad') unregisterReluGradFix();
     else {
       restoreKernel('BatchMatMul');
       restoreKernel('_FusedMatMul');

@@ -148,7 +148,6 @@ export function wasmFixSpeedups(log: (line: string) => void = () => {}): Record<
     conv2dBackpropFilter: ['cnn'],
     conv2dBackpropInput: ['cnn'],
     maxPoolGrad: ['cnn'],
-    reluGrad: ['cnn', 'mlp'],
     transposedMatMul: ['mlp', 'cnn'],
   };
   for (const fix of all) {
