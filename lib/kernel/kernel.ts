@@ -388,7 +388,14 @@ export class WorkbookKernel extends ZmqServer {
         this.publishStatus('busy', msg);
         try {
           if (generation !== this.errorGeneration) {
-            this.reply(sock, msg, 'execute_reply', { status: 'aborted', execution_count: this.executionCount });
+            // An error reply (messaging 5.1 deprecates status 'aborted'); no IOPub error: it never ran.
+            this.reply(sock, msg, 'execute_reply', {
+              status: 'error',
+              execution_count: this.executionCount,
+              ename: 'ExecutionAborted',
+              evalue: 'not run: an earlier cell failed',
+              traceback: ['ExecutionAborted: not run: an earlier cell failed (stop_on_error)'],
+            });
           } else {
             await this.handleExecute(sock, msg);
           }

@@ -258,6 +258,21 @@ class WorkbookKernelTests(jupyter_kernel_test.KernelTests):
         self.assertIn("out 2", "".join(t for n, t in streams if n == "stdout"))
         self.assertIn("err 1", "".join(t for n, t in streams if n == "stderr"))
 
+    def test_cells_queued_behind_an_error_are_aborted(self):
+        self.flush_channels()
+        failing = self.kc.execute("await new Promise((r) => setTimeout(r, 300));\nthrow new Error('first fails');")
+        queued = self.kc.execute("console.log('queued cell ran')")
+        replies = {}
+        while len(replies) < 2:
+            reply = self.kc.get_shell_msg(timeout=TIMEOUT)
+            replies[reply["parent_header"]["msg_id"]] = reply
+        validate_message(replies[queued], "execute_reply", queued)
+        self.assertEqual(replies[failing]["content"]["ename"], "Error")
+        self.assertEqual(replies[queued]["content"]["status"], "error")
+        self.assertEqual(replies[queued]["content"]["ename"], "ExecutionAborted")
+        # The next request, sent after the replies, runs.
+        self.assertEqual(self.result_text("1 + 1"), "2")
+
     def test_escaped_errors_do_not_kill_the_kernel(self):
         # tfjs' wasm backend installs rethrowing handlers; the kernel removes them.
         reply, _ = self.run_cell("setTimeout(() => { throw new Error('late'); }, 0);\nPromise.reject(new Error('nobody awaits'));\n")
