@@ -91,7 +91,30 @@ export class CellConverter implements Converter {
     return this.decls;
   }
 
+  private prepared: { src: string; declsBefore: string; result: ConvertResult } | undefined;
+
+  /**
+   * Compiles a cell ahead of its run, so the kernel can let the event loop turn between compiling
+   * and running (an interrupt pressed during a long compile is then seen before the cell starts).
+   * The executor's next `convert` of the same source returns this result.
+   */
+  prepare(src: string): void {
+    this.prepared = undefined;
+    const declsBefore = this.decls;
+    const result = this.convert('', src);
+    this.prepared = { src, declsBefore, result };
+  }
+
+  /** Forgets a prepared cell that will not run, and the declarations it added. */
+  discardPrepared(): void {
+    if (this.prepared) this.decls = this.prepared.declsBefore;
+    this.prepared = undefined;
+  }
+
   convert(_prevDecl: string, src: string): ConvertResult {
+    const prepared = this.prepared;
+    this.prepared = undefined;
+    if (prepared && prepared.src === src) return prepared.result;
     const url = `asl-cell-${++this.serial}`;
     const cell: CellRecord = { url, label: this.nextLabel, lines: src.split('\n') };
     this.cells.set(url, cell);

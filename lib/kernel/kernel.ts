@@ -22,6 +22,7 @@ import * as path from 'node:path';
 import { createConverter, type Converter } from 'tslab/dist/converter';
 import { createExecutor, type ConverterSet, type Executor } from 'tslab/dist/executor';
 import * as tslabJupyter from 'tslab/dist/jupyter';
+import { getCodeMetadata } from 'tslab/dist/metadata';
 import { JupyterHandlerImpl, ZmqServer } from 'tslab/dist/jupyter';
 import * as ts from '@tslab/typescript-for-tslab';
 import type { MimeBundle } from '../display/mime';
@@ -33,7 +34,7 @@ import { CellConverter } from './cell-converter';
 import { ExecutionHistory, type HistoryRequest } from './history';
 import { InterruptController, isInterruptError } from './interrupt';
 import { StreamCoalescer, streamWriter } from './streams';
-import { diagnosticsContent, runtimeErrorContent, stripAnsi, type ErrorContent } from './traceback';
+import { diagnosticsContent, interruptContent, runtimeErrorContent, stripAnsi, type ErrorContent } from './traceback';
 import { drained, originalStderrWrite, PROTOCOL_VERSION, WireMessage, type SendingSocket } from './wire';
 
 /** The kernel's implementation name in `kernel_info_reply`. */
@@ -461,6 +462,18 @@ export class WorkbookKernel extends ZmqServer {
     converter.takeLast();
     let ok: boolean;
     try {
+      // Compile first, then let the event loop turn: a SIGINT that arrived during a long compile is
+      // handled now (the cell does not start) instead of being lost once the cell runs.
+      const meta = getCodeMetadata(code);
+      if (!meta.module && meta.mode !== 'browser') {
+        converter.prepare(code);
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (this.interrupts.isInterrupted) {
+          converter.discardPrepared();
+          converter.takeLast();
+          return { error: interruptContent(undefined, converter.lookup) };
+        }
+      }
       ok = await this.executor.execute(code);
     } catch (e) {
       ok = false;

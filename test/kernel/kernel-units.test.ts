@@ -174,6 +174,18 @@ describe('cells compiled by tslab and run by its executor', () => {
     assert.match(stripAnsi(content.traceback[1]), /^In \[6\], line 1, column 20: /);
   });
 
+  test('a prepared cell is compiled once; discarding it forgets its declarations', async () => {
+    conv.prepare('const prepared = 1;');
+    const decls = conv.declarations;
+    assert.match(decls, /prepared/);
+    conv.discardPrepared();
+    assert.doesNotMatch(conv.declarations, /prepared/);
+    conv.prepare('const prepared2 = 2;\nprepared2');
+    const { ok, last } = await run('const prepared2 = 2;\nprepared2', 'In [9]');
+    assert.ok(ok);
+    assert.equal(executor.locals[last!.lastExpressionVar!], 2);
+  });
+
   test('variables of a cell that failed at run time stay usable', async () => {
     const r1 = await run('const kept = 5;\nthrow new Error("late");', 'In [7]');
     assert.equal(r1.ok, false);
