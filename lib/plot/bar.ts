@@ -35,7 +35,7 @@ export interface BarFigureOptions {
   /** Show each bar's value as text on the bar, with this many digits (default: no text). */
   textDigits?: number;
   width?: number;
-  /** Figure height in px (default 420, or 28 px per category + 120 for horizontal bars). */
+  /** Figure height in px (default 420; horizontal bars: 20 px per bar + 120, at least 300). */
   height?: number;
 }
 
@@ -69,7 +69,7 @@ export function barFigure(series: readonly BarSeries[], options: BarFigureOption
       y: horizontal ? cats : vals,
       marker: { color: s.colors ? Array.from(s.colors) : s.color ?? PALETTE[i % PALETTE.length] },
       ...(errs ? { [horizontal ? 'error_x' : 'error_y']: { type: 'data', array: errs, visible: true, thickness: 1.5 } } : {}),
-      ...(options.textDigits !== undefined ? { text: vals.map((v: number) => v.toFixed(options.textDigits)), textposition: 'auto' } : {}),
+      ...(options.textDigits !== undefined ? { text: vals.map((v: number) => v.toFixed(options.textDigits)), textposition: 'outside', cliponaxis: false } : {}),
     };
   });
   const valueAxis = { title: { text: options.valueTitle ?? '' }, ...(options.valueRange ? { range: options.valueRange } : {}), zeroline: true };
@@ -86,7 +86,7 @@ export function barFigure(series: readonly BarSeries[], options: BarFigureOption
       barmode: 'group',
       xaxis: horizontal ? valueAxis : categoryAxis,
       yaxis: horizontal ? categoryAxis : valueAxis,
-      height: options.height ?? (horizontal ? 120 + 28 * order.length * Math.max(1, Math.ceil(series.length / 2)) : 420),
+      height: options.height ?? (horizontal ? Math.max(300, 120 + 20 * order.length * series.length) : 420),
       ...(options.width ? { width: options.width } : {}),
       margin: { l: 60, r: 20, t: 50, b: 50 },
       legend: { orientation: 'h', y: -0.15 },

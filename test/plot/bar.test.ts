@@ -38,7 +38,8 @@ test('barFigure horizontal: values on x, categories on y (top to bottom in the g
   const layout = fig.layout as Record<string, any>;
   assert.deepEqual(layout.yaxis.categoryarray, ['x', 'y', 'z']);
   assert.equal(layout.showlegend, false);
-  assert.ok(layout.height >= 120 + 28 * 3);
+  assert.equal(layout.height, 300); // 120 + 20 px × 3 bars, at least 300
+  assert.equal((barFigure([{ name: 'a', categories: ['x', 'y', 'z'], values: [1, 2, 3] }, { name: 'b', categories: ['x', 'y', 'z'], values: [1, 2, 3] }, { name: 'c', categories: ['x', 'y', 'z'], values: [1, 2, 3] }], { orientation: 'h' }).layout as Record<string, any>).height, 120 + 20 * 9);
 });
 
 test('barFigure rejects empty series and mismatched lengths', () => {
