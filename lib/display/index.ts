@@ -40,5 +40,5 @@ export type {
   RenderableArqueroTable,
   RenderableFitHistory,
 } from './renderers';
-export { setKernelHooks, clearOutput, kernelInterruptSignal } from './kernel-hooks';
+export { setKernelHooks, clearOutput, kernelInterruptSignal, throwIfKernelInterrupted } from './kernel-hooks';
 export type { KernelHooks } from './kernel-hooks';

@@ -34,3 +34,11 @@ export function clearOutput(wait = false): boolean {
 export function kernelInterruptSignal(): AbortSignal | undefined {
   return hooks?.interruptSignal?.();
 }
+
+/**
+ * Throws the kernel's interrupt error if the user interrupted the running cell: call it once per
+ * batch or step in a long library loop so an interrupt stops it (no-op outside the kernel).
+ */
+export function throwIfKernelInterrupted(): void {
+  kernelInterruptSignal()?.throwIfAborted();
+}

@@ -278,7 +278,14 @@ export class WorkbookKernel extends ZmqServer {
       const m = msg.createReply(msgType);
       m.identity = [Buffer.from(`kernel.${msgType}`)];
       m.content = content;
-      void m.signAndSend(this.connInfo.key, this.iopub as unknown as SendingSocket);
+      try {
+        void m.signAndSend(this.connInfo.key, this.iopub as unknown as SendingSocket);
+      } catch (e) {
+        // Content that JSON cannot carry (a BigInt, a cycle): say so instead of losing the output.
+        m.header.msg_type = 'stream';
+        m.content = { name: 'stderr', text: `asl-kernel: could not send a ${msgType} message: ${(e as Error).message}\n` };
+        void m.signAndSend(this.connInfo.key, this.iopub as unknown as SendingSocket);
+      }
     };
     const streams = new StreamCoalescer((name, text) => send('stream', { name, text }));
     return {
@@ -398,7 +405,14 @@ export class WorkbookKernel extends ZmqServer {
               traceback: ['ExecutionAborted: not run: an earlier cell failed (stop_on_error)'],
             });
           } else {
-            await this.handleExecute(sock, msg);
+            try {
+              await this.handleExecute(sock, msg);
+            } catch (e) {
+              // A kernel bug must not leave the client waiting for a reply.
+              const content = runtimeErrorContent(e, this.converter.lookup);
+              this.reply(sock, msg, 'execute_reply', { status: 'error', execution_count: this.executionCount, ...content });
+              throw e;
+            }
           }
         } finally {
           this.publishStatus('idle', msg);

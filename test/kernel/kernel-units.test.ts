@@ -18,6 +18,7 @@ import {
   runtimeErrorContent,
   stripAnsi,
 } from '../../lib/kernel';
+import { clearOutput, kernelInterruptSignal, setKernelHooks, throwIfKernelInterrupted } from '../../lib/index';
 
 describe('markCellSource / buildLineMap', () => {
   const src = ['const a: number = 1;', 'function f(x: number) {', '  if (x > 0) throw new Error("x");', '  return x;', '}', 'f(a);'].join('\n');
@@ -192,6 +193,26 @@ describe('cells compiled by tslab and run by its executor', () => {
     const r2 = await run('kept + 1', 'In [8]');
     assert.ok(r2.ok);
     assert.equal(executor.locals[r2.last!.lastExpressionVar!], 6);
+  });
+});
+
+describe('kernel hooks for library code', () => {
+  test('throwIfKernelInterrupted throws the interrupt inside the kernel and is a no-op outside', () => {
+    assert.equal(kernelInterruptSignal(), undefined);
+    throwIfKernelInterrupted();
+    assert.equal(clearOutput(), false);
+    const ic = new InterruptController();
+    const cleared: boolean[] = [];
+    setKernelHooks({ interruptSignal: () => ic.signal, clearOutput: (wait) => void cleared.push(wait) });
+    try {
+      throwIfKernelInterrupted();
+      ic.interrupt();
+      assert.throws(() => throwIfKernelInterrupted(), KeyboardInterrupt);
+      assert.equal(clearOutput(true), true);
+      assert.deepEqual(cleared, [true]);
+    } finally {
+      setKernelHooks(undefined);
+    }
   });
 });
 

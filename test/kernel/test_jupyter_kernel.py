@@ -273,6 +273,29 @@ class WorkbookKernelTests(jupyter_kernel_test.KernelTests):
         # The next request, sent after the replies, runs.
         self.assertEqual(self.result_text("1 + 1"), "2")
 
+    def test_interrupt_stops_a_library_loop_that_checks(self):
+        # A "library" loop (built with new Function, so its awaits are not the cell's) that calls
+        # throwIfKernelInterrupted() once per step, as long library loops should.
+        setup = ("import { throwIfKernelInterrupted } from 'asl-workbook';\n"
+                 "const libState = { steps: 0 };\n"
+                 "const libLoop = new Function('check', 'state', "
+                 "'return (async () => { for (;;) { state.steps++; check(); await new Promise((r) => setTimeout(r, 5)); } })()');\n"
+                 "libState.steps")
+        self.assertEqual(self.result_text(setup), "0")
+        reply = self.interrupt_cell("await libLoop(throwIfKernelInterrupted, libState);")
+        self.assertEqual(reply["content"]["ename"], "KeyboardInterrupt")
+        time.sleep(0.2)
+        first = self.result_text("libState.steps")
+        time.sleep(0.3)
+        self.assertEqual(self.result_text("libState.steps"), first)
+        self.assertGreater(int(first), 0)
+
+    def test_unserialisable_result_is_reported_not_lost(self):
+        reply, outputs = self.run_cell("({ [Symbol.for('Jupyter.display')]() { return { 'application/json': { n: 1n } }; } })")
+        self.assertEqual(reply["content"]["status"], "ok")
+        errs = "".join(m["content"]["text"] for m in outputs if m["msg_type"] == "stream" and m["content"]["name"] == "stderr")
+        self.assertIn("could not send a execute_result message", errs)
+
     def test_escaped_errors_do_not_kill_the_kernel(self):
         # tfjs' wasm backend installs rethrowing handlers; the kernel removes them.
         reply, _ = self.run_cell("setTimeout(() => { throw new Error('late'); }, 0);\nPromise.reject(new Error('nobody awaits'));\n")
