@@ -180,7 +180,7 @@ export async function evaluateModel(
   for await (const batch of dataset.batches({ batchSize: options.batchSize ?? 256 })) {
     const [p, l] = tf.tidy(() => {
       const z = model.apply(batch.x, { training: false }) as tf.Tensor;
-      return [tf.sigmoid(z), lossFn.call(z, batch.y, { mask: batch.mask })];
+      return [tf.sigmoid(z), lossFn.call(z, batch.y, { mask: batch.mask, validate: false })];
     });
     scores.set(p.dataSync(), row * k);
     targets.set(batch.y.dataSync(), row * k);
@@ -274,7 +274,8 @@ export async function trainModel(config: TrainConfig, options: TrainOptions): Pr
         lr = learningRateAt(c.schedule, c.lr, step, totalSteps);
         setTrainingStep(model, step);
         const context = { epoch, step };
-        const r = trainStep(model, optimizer, (z, y, m) => loss.call(z, y, { mask: m, context }) as tf.Scalar, batch.x, batch.y, {
+        // Datasets check their targets once when built; re-reading them every step would cost a sync.
+        const r = trainStep(model, optimizer, (z, y, m) => loss.call(z, y, { mask: m, context, validate: false }) as tf.Scalar, batch.x, batch.y, {
           mask: batch.mask,
           lr,
           keepLogits: needsLogits,
