@@ -79,6 +79,18 @@ class WorkbookKernelTests(jupyter_kernel_test.KernelTests):
     supported_history_operations = ("tail", "range", "search")
     code_history_pattern = "6 * 7"
 
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # Warm-up: the first cell waits for the TypeScript compiler and the tfjs backend, which on a
+        # loaded machine can take longer than jupyter_kernel_test's 15 s per message.
+        msg_id = cls.kc.execute("1")
+        deadline = time.time() + 180
+        while time.time() < deadline:
+            reply = cls.kc.get_shell_msg(timeout=180)
+            if reply["parent_header"].get("msg_id") == msg_id:
+                break
+
     # -- helpers ---------------------------------------------------------------------------------
 
     def run_cell(self, code, timeout=TIMEOUT, stop_on_error=True):
