@@ -556,6 +556,8 @@ export function keepKernelErrorHandlers(): void {
 /** Starts the kernel for a connection file (what `asl-kernel --connection-file F` does). */
 export async function startWorkbookKernel(options: WorkbookKernelOptions): Promise<WorkbookKernel> {
   process.title = `asl-kernel ${path.basename(options.connectionFile)}`;
+  // Stack frames in the lib (compiled with source maps) then name its TypeScript lines.
+  process.setSourceMapsEnabled(true);
   keepKernelErrorHandlers();
   const kernel = new WorkbookKernel(options);
   await kernel.init();
