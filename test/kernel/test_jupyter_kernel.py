@@ -207,6 +207,16 @@ class WorkbookKernelTests(jupyter_kernel_test.KernelTests):
         self.assertEqual(content["ename"], "TypeError")
         self.assertRegex(ANSI.sub("", "\n".join(content["traceback"])), r"In \[\d+\], line 3")
 
+    def test_lib_error_names_lib_source_and_cell_line(self):
+        code = "import { asymmetricLoss } from 'asl-workbook';\nconst logits = [[1, 2]];\nasymmetricLoss(logits, [[1]]);"
+        reply, _ = self.run_cell(code)
+        content = reply["content"]
+        self.assertEqual(content["ename"], "AslInputError")
+        text = ANSI.sub("", "\n".join(content["traceback"]))
+        self.assertRegex(text, r"lib/losses/asymmetric-loss\.ts:\d+:\d+")  # source-mapped lib frame
+        self.assertRegex(text, r"In \[\d+\], line 3, column \d+\n")
+        self.assertIn("--> 3 | asymmetricLoss(logits, [[1]]);", text)
+
     def test_compile_error_names_line_and_column(self):
         reply, _ = self.run_cell("const fine = 1;\nconst wrong: number = 'text';")
         content = reply["content"]
