@@ -35,7 +35,8 @@ function finiteOrNull(v: number | null | undefined): number | null {
 
 /**
  * A heat map of `z` (rows × columns, rows along y from bottom to top) with one annotation per finite
- * cell. Labels are categorical (equal-sized cells whatever the spacing of the swept values).
+ * cell. Labels are categorical (equal-sized cells whatever the spacing of the swept values); annotations
+ * and the best-cell outline are placed by category index.
  * Annotation text is dark on light cells and white on dark ones (Viridis: the upper half is light).
  *
  * @example
@@ -65,9 +66,11 @@ export function heatmapFigure(z: ReadonlyArray<ReadonlyArray<number | null | und
     row.forEach((v: number | null, j: number) => {
       if (v === null) return;
       if (!best || v > best.v) best = { i, j, v };
+      // Category coordinates: on a categorical axis the k-th category sits at k. (A label such as '0.05'
+      // would be read as a number, not as the category, and land in the wrong cell.)
       annotations.push({
-        x: xs[j],
-        y: ys[i],
+        x: j,
+        y: i,
         text: v.toFixed(digits),
         showarrow: false,
         font: { color: v > mid ? '#000000' : '#ffffff', size: 13 },

@@ -15,12 +15,16 @@ test('heatmapFigure(z, options) builds one heatmap trace with categorical axes, 
   assert.equal(layout.title.text, 'T');
   assert.equal(layout.xaxis.title.text, 'm');
   assert.equal(layout.yaxis.type, 'category');
+  // Numeric-looking labels: the annotation of column 2 (label 0.1) sits at category index 2, row 1 at index 1.
+  const a = layout.annotations as Array<Record<string, unknown>>;
+  assert.deepEqual([a[5].x, a[5].y, a[5].text], [2, 1, '6.0']);
 });
 
 test('heatmapFigure annotates every finite cell with its value at the requested digits, skipping NaN and null', () => {
   const fig = heatmapFigure([[1.234, NaN], [null, 9.876]], { x: ['a', 'b'], y: ['r0', 'r1'], digits: 2 });
   const ann = (fig.layout as Record<string, any>).annotations as Array<Record<string, any>>;
-  assert.deepEqual(ann.map((a) => [a.x, a.y, a.text]), [['a', 'r0', '1.23'], ['b', 'r1', '9.88']]);
+  // Placed by category index (column j, row i), so numeric-looking labels cannot misplace them.
+  assert.deepEqual(ann.map((a) => [a.x, a.y, a.text]), [[0, 0, '1.23'], [1, 1, '9.88']]);
   // Missing cells are null in the trace (plotly leaves them blank).
   assert.deepEqual((fig.data[0] as Record<string, any>).z, [[1.234, null], [null, 9.876]]);
   // Light text on the low (dark) end of Viridis, dark text on the high end.
