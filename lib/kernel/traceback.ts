@@ -4,6 +4,8 @@
  * around them), a compile error (TypeScript diagnostics, with the offending cell line and a caret),
  * and an interrupt. Traceback entries carry ANSI colours, as IPython's do; front ends render them.
  */
+import { existsSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
 import { inspect } from 'node:util';
 import type { Diagnostic } from 'tslab/dist/converter';
 import { isInterruptError } from './interrupt';
@@ -92,14 +94,28 @@ function frames(e: Error, cells: CellLookup): string[] {
   const parsed = stackLines.map((text) => {
     const m = FRAME.exec(text);
     const cell = m ? cells(m[2]) : undefined;
-    return { text: text.trim(), fn: m?.[1], cell, line: m ? Number(m[3]) : 0, column: m ? Number(m[4]) : 0 };
+    // A dependency's frame, source-mapped to a file that is not here (tfjs maps to its own sources),
+    // or a frame inside node_modules: shown as a count, not line by line.
+    const file = m?.[2] ?? '';
+    const dependency = !cell && isAbsolute(file) && (/[/\\]node_modules[/\\]/.test(file) || !existsSync(file));
+    return { text: text.trim(), fn: m?.[1], cell, dependency, line: m ? Number(m[3]) : 0, column: m ? Number(m[4]) : 0 };
   });
   const lastCell = parsed.map((f) => !!f.cell).lastIndexOf(true);
   // Frames below the outermost cell frame are the kernel's own (vm, tslab's executor): drop them.
   const kept = lastCell >= 0 ? parsed.slice(0, lastCell + 1) : parsed.filter((f) => !/\(node:internal|^at node:internal/.test(f.text));
   const out: string[] = [];
   let skippedLib = 0;
+  let dependencies = 0;
+  const flushDependencies = () => {
+    if (dependencies) out.push(`    … ${dependencies} frame${dependencies === 1 ? '' : 's'} in dependencies`);
+    dependencies = 0;
+  };
   for (const f of kept) {
+    if (f.dependency) {
+      dependencies++;
+      continue;
+    }
+    flushDependencies();
     if (f.cell) {
       if (skippedLib) out.push(`    … ${skippedLib} more frame${skippedLib === 1 ? '' : 's'}`), (skippedLib = 0);
       const pos = f.cell.map?.toCell(f.line, f.column);
@@ -115,6 +131,7 @@ function frames(e: Error, cells: CellLookup): string[] {
       else out.push(`    ${f.text}`);
     }
   }
+  flushDependencies();
   if (skippedLib) out.push(`    … ${skippedLib} more frame${skippedLib === 1 ? '' : 's'}`);
   return out;
 }
