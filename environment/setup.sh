@@ -77,4 +77,6 @@ args=(--name asl-workbook --replace)
 if [ -n "$prefix" ]; then args+=(--prefix "$prefix"); else args+=(--user); fi
 "$python" -m jupyter kernelspec install "${args[@]}" "$spec_dir/asl-workbook" >/dev/null 2>&1 \
   || "$python" -m jupyter_client.kernelspecapp install "${args[@]}" "$spec_dir/asl-workbook" >/dev/null
-echo "setup: kernel 'asl-workbook' registered for $python ($("$python" -m jupyter kernelspec list 2>/dev/null | awk '$1=="asl-workbook"{print $2}'))"
+if [ -n "$prefix" ]; then where="$prefix/share/jupyter/kernels/asl-workbook"
+else where=$("$python" -m jupyter kernelspec list 2>/dev/null | awk '$1=="asl-workbook"{print $2}'); fi
+echo "setup: kernel 'asl-workbook' registered for $python ($where)"

@@ -31,6 +31,7 @@ import { learningRateAt } from '../train/schedule';
 import type { ScheduleConfig } from '../train/schedule';
 import { trainStep } from '../train/step';
 import type { ZooModelSpec } from '../train/trainer';
+import { kernelInterruptSignal, throwIfKernelInterrupted } from '../display/kernel-hooks';
 
 /** A single-label loss by name (see the module comment). */
 export type SingleLabelLossSpec =
@@ -197,6 +198,11 @@ export async function trainSingleLabel(config: SingleLabelTrainConfig, options: 
       let lossSum = 0;
       let seen = 0;
       for await (const batch of data.train.batches({ batchSize, shuffle: true, seed, epoch })) {
+        // A notebook interrupt stops training between steps (the kernel's signal; no-op elsewhere).
+        if (kernelInterruptSignal()?.aborted) {
+          tf.dispose([batch.x, batch.y, batch.mask]);
+          throwIfKernelInterrupted();
+        }
         const labels = await labelsOf(batch.y);
         try {
           const r = trainStep(model, optimizer, (z) => lossFn(z, labels), batch.x, batch.y, { lr: learningRateAt(schedule, lr, step, totalSteps) });

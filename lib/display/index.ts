@@ -12,6 +12,8 @@ export {
   plotlyJsSource,
   plotlyScriptTag,
   PLOTLY_BUNDLE_ID,
+  isPlotlyInlined,
+  notePlotlyInlined,
 } from './plotly';
 export type { PlotlyFigure, FigureHtmlOptions, ShowFigureOptions } from './plotly';
 export { showTable, tableHtml, tableText, tableBundle, toPlainTable, formatCell } from './table';

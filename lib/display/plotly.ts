@@ -44,6 +44,20 @@ export function plotlyScriptTag(): string {
 let figureCounter = 0;
 let inlinedThisSession = false;
 
+/**
+ * Whether plotly.js was already sent to the notebook in this kernel session. One flag for every
+ * path that shows figures (showFigure, the kernel's rich display of last expressions), so the
+ * ~4.6 MB bundle is inlined once.
+ */
+export function isPlotlyInlined(): boolean {
+  return inlinedThisSession;
+}
+
+/** Records that plotly.js has been sent (or, with `false`, that the page lost it: inline again). */
+export function notePlotlyInlined(inlined = true): void {
+  inlinedThisSession = inlined;
+}
+
 export interface FigureHtmlOptions {
   /** Inline plotly.js before the figure (default false). */
   includePlotlyJs?: boolean;

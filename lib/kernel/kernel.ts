@@ -26,7 +26,7 @@ import { getCodeMetadata } from 'tslab/dist/metadata';
 import { JupyterHandlerImpl, ZmqServer } from 'tslab/dist/jupyter';
 import * as ts from '@tslab/typescript-for-tslab';
 import type { MimeBundle } from '../display/mime';
-import { PLOTLY_BUNDLE_ID, plotlyScriptTag } from '../display/plotly';
+import { isPlotlyInlined, notePlotlyInlined, PLOTLY_BUNDLE_ID, plotlyScriptTag } from '../display/plotly';
 import { setDisplayPublisher, type PublishOptions } from '../display/publish';
 import { mimeBundleOfAsync } from '../display/renderers';
 import { setKernelHooks } from '../display/kernel-hooks';
@@ -162,7 +162,6 @@ export class WorkbookKernel extends ZmqServer {
   /** After an error: requests that arrive before the event loop has turned once are aborted too. */
   private aborting = false;
   private currentIo: CellIo | undefined;
-  private plotlyInlined = false;
   private ready: Promise<void> = Promise.resolve();
   private closed = false;
   private readonly backend: boolean;
@@ -252,11 +251,11 @@ export class WorkbookKernel extends ZmqServer {
     const html = bundle['text/html'];
     if (typeof html !== 'string') return bundle;
     if (html.includes(`id="${PLOTLY_BUNDLE_ID}"`)) {
-      this.plotlyInlined = true;
+      notePlotlyInlined();
       return bundle;
     }
-    if (!this.plotlyInlined && html.includes('class="asl-plot"')) {
-      this.plotlyInlined = true;
+    if (!isPlotlyInlined() && html.includes('class="asl-plot"')) {
+      notePlotlyInlined();
       return { ...bundle, 'text/html': plotlyScriptTag() + html };
     }
     return bundle;
@@ -510,7 +509,7 @@ export class WorkbookKernel extends ZmqServer {
     const value: unknown = locals[name];
     delete locals[name];
     if (value === undefined || silent) return {};
-    const result = await mimeBundleOfAsync(value, { includePlotlyJs: !this.plotlyInlined });
+    const result = await mimeBundleOfAsync(value, { includePlotlyJs: !isPlotlyInlined() });
     return { result: result && this.withPlotly(result) };
   }
 

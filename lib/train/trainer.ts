@@ -37,6 +37,7 @@ import { createTrainingProgress } from './progress';
 import type { ProgressMode } from './progress';
 import { TrainingHistory } from './history';
 import { escapeHtml } from '../display/mime';
+import { kernelInterruptSignal, throwIfKernelInterrupted } from '../display/kernel-hooks';
 
 /** A zoo model chosen by name in a (serialisable) config. */
 export interface ZooModelSpec {
@@ -263,6 +264,11 @@ export async function trainModel(config: TrainConfig, options: TrainOptions): Pr
       let seen = 0;
       let lr = 0;
       for await (const batch of data.train.batches({ batchSize: c.batchSize, shuffle: true, seed: c.seed, epoch, augment: c.augment })) {
+        // A notebook interrupt stops training between steps (the kernel's signal; no-op elsewhere).
+        if (kernelInterruptSignal()?.aborted) {
+          tf.dispose([batch.x, batch.y, batch.mask]);
+          throwIfKernelInterrupted();
+        }
         // Loss parameters overridden by callbacks (e.g. the adaptive γ−).
         const overrides: Record<string, LossParamValue> = {};
         for (const cb of callbacks) Object.assign(overrides, cb.lossParams?.() ?? {});
