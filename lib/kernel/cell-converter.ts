@@ -2,6 +2,8 @@
  * Wraps tslab's converter (the TypeScript compiler of cells) for the workbook kernel. tslab's
  * executor calls `convert`; the wrapper:
  *
+ * - writes out shorthand properties and lets a top-level `for await` run (./source-fixes: two gaps
+ *   in tslab's converter);
  * - marks statements before compiling and keeps a line map per cell (tracebacks name cell lines);
  * - maps diagnostics' columns back to the cell as written;
  * - instruments `await`s so an interrupt stops async loops (./interrupt);
@@ -22,6 +24,7 @@ import type { CodeMetadata } from 'tslab/dist/metadata';
 import type * as ts from '@tslab/typescript-for-tslab';
 import { instrumentAwaits } from './interrupt';
 import { buildLineMap, markCellSource } from './line-map';
+import { fixCellSource } from './source-fixes';
 import type { CellRecord } from './traceback';
 
 /** What the last `convert` produced, for the kernel. */
@@ -118,7 +121,7 @@ export class CellConverter implements Converter {
     const url = `asl-cell-${++this.serial}`;
     const cell: CellRecord = { url, label: this.nextLabel, lines: src.split('\n') };
     this.cells.set(url, cell);
-    const marked = markCellSource(src);
+    const marked = markCellSource(fixCellSource(src));
     const result = this.withInner((c) => c.convert(this.decls, marked.marked));
     if (result.diagnostics.length > 0) {
       const diagnostics = result.diagnostics.map((d) =>

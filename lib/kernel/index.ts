@@ -5,6 +5,7 @@
 export { WorkbookKernel, WorkbookHandler, startWorkbookKernel, KERNEL_IMPLEMENTATION } from './kernel';
 export type { WorkbookKernelOptions } from './kernel';
 export { CellConverter } from './cell-converter';
+export { fixCellSource } from './source-fixes';
 export type { LastConversion, CellConverterOptions } from './cell-converter';
 export { markCellSource, buildLineMap } from './line-map';
 export type { MarkedCell, StatementSpan, LineMap, CellPosition } from './line-map';

@@ -11,6 +11,7 @@ import {
   WireMessage,
   buildLineMap,
   diagnosticsContent,
+  fixCellSource,
   globToRegExp,
   instrumentAwaits,
   isInterruptError,
@@ -187,6 +188,20 @@ describe('cells compiled by tslab and run by its executor', () => {
     assert.equal(executor.locals[last!.lastExpressionVar!], 2);
   });
 
+  test('a shorthand property of an earlier cell\'s variable works ({ seeds })', async () => {
+    await run('const seeds = [1, 2];', 'In [10]');
+    const { ok, last } = await run('const o = { seeds, n: seeds.length };\no', 'In [11]');
+    assert.ok(ok, String(errors[0]?.[0]));
+    assert.deepEqual(executor.locals[last!.lastExpressionVar!], { seeds: [1, 2], n: 2 });
+  });
+
+  test('a top-level for await loop runs', async () => {
+    const code = 'const seen: number[] = [];\nfor await (const v of (async function* () { yield 1; yield 2; })()) seen.push(v);\nseen';
+    const { ok, last } = await run(code, 'In [12]');
+    assert.ok(ok, String(errors[0]?.[0]));
+    assert.deepEqual(executor.locals[last!.lastExpressionVar!], [1, 2]);
+  });
+
   test('variables of a cell that failed at run time stay usable', async () => {
     const r1 = await run('const kept = 5;\nthrow new Error("late");', 'In [7]');
     assert.equal(r1.ok, false);
@@ -255,5 +270,19 @@ describe('kernel plumbing', () => {
     assert.equal(reply.parent.msg_id, 'm1');
     assert.equal(reply.header.session, 's');
     assert.equal(reply.header.version, '5.3');
+  });
+});
+
+describe('fixCellSource', () => {
+  test('writes out shorthand properties (also in destructuring) and leaves everything else', () => {
+    assert.equal(fixCellSource('const o = { a, b: 1, c };'), 'const o = { a: a, b: 1, c: c };');
+    assert.equal(fixCellSource('({ a = 2 } = obj);'), '({ a: a = 2 } = obj);');
+    assert.equal(fixCellSource('const { a } = obj;\nf({ a });'), 'const { a } = obj;\nf({ a: a });');
+    assert.equal(fixCellSource('const x = `{ a }`;'), 'const x = `{ a }`;');
+  });
+  test('makes a cell with a top-level for await async, but not one whose loop is inside a function', () => {
+    assert.equal(fixCellSource('// c\nfor await (const x of xs) f(x);'), '// c\nawait undefined; for await (const x of xs) f(x);');
+    const inside = 'async function g() { for await (const x of xs) f(x); }';
+    assert.equal(fixCellSource(inside), inside);
   });
 });
