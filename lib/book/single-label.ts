@@ -30,7 +30,7 @@ import type { OptimizerConfig } from '../train/optimizer';
 import { learningRateAt } from '../train/schedule';
 import type { ScheduleConfig } from '../train/schedule';
 import { trainStep } from '../train/step';
-import type { ZooModelSpec } from '../train/trainer';
+import type { TrainConfig, ZooModelSpec } from '../train/trainer';
 import { kernelInterruptSignal, throwIfKernelInterrupted } from '../display/kernel-hooks';
 
 /** A single-label loss by name (see the module comment). */
@@ -108,21 +108,14 @@ export function singleLabelMetrics(predicted: ArrayLike<number>, labels: ArrayLi
   return { accuracy: (100 * correct) / n, macroF1: 100 * macroF1(rows(p), rows(t), { threshold: 0.5 }) };
 }
 
-/** The configuration of {@link trainSingleLabel} (serialisable, so it can key `cachedRun`). */
-export interface SingleLabelTrainConfig {
+/**
+ * The configuration of {@link trainSingleLabel} (serialisable, so it can key `cachedRun`): the
+ * trainer's settings (same defaults: Adam with weight decay 1e-4, peak lr 1e-3, OneCycle) with a
+ * single-label loss. The zoo model defaults to reference-cnn for images, reference-mlp for vectors.
+ */
+export type SingleLabelTrainConfig = Pick<TrainConfig, 'model' | 'optimizer' | 'lr' | 'schedule' | 'epochs' | 'batchSize' | 'seed'> & {
   loss: SingleLabelLossSpec;
-  /** Zoo model (default reference-cnn for images, reference-mlp for vectors). */
-  model?: ZooModelSpec;
-  /** Default Adam with weight decay 1e-4, as the trainer. */
-  optimizer?: OptimizerConfig;
-  /** Peak learning rate (default 1e-3). */
-  lr?: number;
-  /** Default OneCycle with pctStart 0.2, as the trainer. */
-  schedule?: ScheduleConfig;
-  epochs?: number;
-  batchSize?: number;
-  seed?: number;
-}
+};
 
 /** One epoch of a single-label run. */
 export interface SingleLabelEpoch {
