@@ -4,6 +4,7 @@ export { publish, inNotebook, newDisplay, setDisplayPublisher, activePublisher }
 export type { DisplayHandle, DisplayPublisher, PublishOptions } from './publish';
 export {
   showFigure,
+  collectFigure,
   figureHtml,
   figureBundle,
   figurePage,

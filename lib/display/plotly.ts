@@ -115,6 +115,19 @@ export function saveFigure(figure: PlotlyFigure, dir: string, name: string): str
   return file;
 }
 
+/**
+ * When figures are being collected (`ASL_FIGURES_DIR` is set, as `npm run reproduce` does), saves the
+ * figure there as `<name>.html` + `<name>.json`; the default name is the notebook's name, a counter
+ * and the figure's title. Every path that shows a figure calls it (showFigure, and the kernel's
+ * display of a figure as a cell's last expression). Returns the HTML path, if saved.
+ */
+export function collectFigure(figure: PlotlyFigure, name?: string): string | undefined {
+  const dir = process.env.ASL_FIGURES_DIR;
+  if (!dir) return undefined;
+  const prefix = process.env.ASL_NOTEBOOK ? `${process.env.ASL_NOTEBOOK}-` : '';
+  return saveFigure(figure, dir, name ?? `${prefix}${String(++savedCounter).padStart(2, '0')}-${slug(figureTitle(figure))}`);
+}
+
 export interface ShowFigureOptions {
   /** File name (without extension) when figures are saved; default: notebook name + counter + title. */
   name?: string;
@@ -138,12 +151,7 @@ export function figureBundle(figure: PlotlyFigure, options: FigureHtmlOptions = 
  * the first time); in a notebook it returns undefined, so a cell ending with it prints nothing more.
  */
 export function showFigure(figure: PlotlyFigure, options: ShowFigureOptions = {}): string | undefined {
-  const dir = process.env.ASL_FIGURES_DIR;
-  if (dir) {
-    const prefix = process.env.ASL_NOTEBOOK ? `${process.env.ASL_NOTEBOOK}-` : '';
-    const name = options.name ?? `${prefix}${String(++savedCounter).padStart(2, '0')}-${slug(figureTitle(figure))}`;
-    saveFigure(figure, dir, name);
-  }
+  collectFigure(figure, options.name);
   const inline = options.inlinePlotly || !inlinedThisSession;
   const bundle = figureBundle(figure, { includePlotlyJs: inline });
   if (!publish(bundle)) return bundle['text/html'] as string;

@@ -16,7 +16,7 @@
  */
 import { inspect } from 'node:util';
 import { escapeHtml, isDisplayable, JUPYTER_DISPLAY, type MimeBundle } from './mime';
-import { figureBundle, type PlotlyFigure } from './plotly';
+import { collectFigure, figureBundle, type PlotlyFigure } from './plotly';
 import { publish, type PublishOptions } from './publish';
 import { formatCell, tableHtml, tableText } from './table';
 
@@ -286,7 +286,10 @@ function builtIn(value: unknown, options: RenderOptions): MimeBundle | undefined
   if (isTensorLike(value)) return tensorBundle(value, options);
   if (isDanfoFrame(value)) return danfoBundle(value, options);
   if (isArqueroTable(value)) return arqueroBundle(value, options);
-  if (isPlotlyFigure(value)) return figureBundle(value, { includePlotlyJs: options.includePlotlyJs });
+  if (isPlotlyFigure(value)) {
+    collectFigure(value);
+    return figureBundle(value, { includePlotlyJs: options.includePlotlyJs });
+  }
   if (isFitHistory(value)) return fitHistoryBundle(value, options);
   return undefined;
 }

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import * as aq from 'arquero';
 import * as dfd from 'danfojs-node';
 import {
+  collectFigure,
   escapeHtml,
   figureBundle,
   figureHtml,
@@ -125,5 +126,26 @@ describe('tables', () => {
     assert.match(html, /text-align:right">0.1235/);
     assert.match(tableHtml([{ a: '<x>' }]), /&lt;x&gt;/);
     assert.equal(tableText(records), 'name  ap      n\n----  ------  --\ncat   0.1235  3\ndog   1       10');
+  });
+});
+
+describe('collectFigure', () => {
+  test('saves figures only while ASL_FIGURES_DIR is set, named after the notebook and the title', () => {
+    const saved = { dir: process.env.ASL_FIGURES_DIR, nb: process.env.ASL_NOTEBOOK };
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'asl-collect-'));
+    try {
+      delete process.env.ASL_FIGURES_DIR;
+      assert.equal(collectFigure(fig), undefined);
+      process.env.ASL_FIGURES_DIR = dir;
+      process.env.ASL_NOTEBOOK = '07-x';
+      const file = collectFigure(fig);
+      assert.match(path.basename(file ?? ''), /^07-x-\d\d-my\.html$/);
+      assert.equal(collectFigure(fig, 'named'), path.join(dir, 'named.html'));
+    } finally {
+      if (saved.dir === undefined) delete process.env.ASL_FIGURES_DIR;
+      else process.env.ASL_FIGURES_DIR = saved.dir;
+      if (saved.nb === undefined) delete process.env.ASL_NOTEBOOK;
+      else process.env.ASL_NOTEBOOK = saved.nb;
+    }
   });
 });
