@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { findChromium, HEADLESS_CHROMIUM_ARGS } from '../../lib/index';
 
-const bookDir = path.resolve(__dirname, '..', '..', 'results', 'book');
+const bookDir = process.env.ASL_BOOK_DIR ?? path.resolve(__dirname, '..', '..', 'results', 'book');
 const pages = fs.existsSync(bookDir) ? fs.readdirSync(bookDir).filter((f) => f.endsWith('.html')).sort() : [];
 
 let browser: Browser;
