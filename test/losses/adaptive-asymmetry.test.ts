@@ -1,7 +1,7 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { AdaptiveAsymmetry, ADAPTIVE_ASYMMETRY_DEFAULTS, AslInputError } from '../../lib';
+import { AdaptiveAsymmetry, ADAPTIVE_ASYMMETRY_DEFAULTS, AslInputError } from '../../lib/index';
 import { assertClose, assertNoLeak, setupBackend } from '../helpers';
 
 const logit = (p: number) => Math.log(p / (1 - p));

@@ -11,7 +11,7 @@ import {
   lossCurve,
   lossCurves,
   normaliseToMax,
-} from '../../lib';
+} from '../../lib/index';
 import { assertClose, assertNoLeak, setupBackend, values } from '../helpers';
 
 before(setupBackend);

@@ -1,7 +1,7 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { AslInputError, asymmetricLossSingleLabel, ASL_SINGLE_LABEL_DEFAULTS } from '../../lib';
+import { AslInputError, asymmetricLossSingleLabel, ASL_SINGLE_LABEL_DEFAULTS } from '../../lib/index';
 import { assertClose, assertNoLeak, finiteDifferences, setupBackend, values } from '../helpers';
 
 // asl-reference.md §2.6, single-label reference values.

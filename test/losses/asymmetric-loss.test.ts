@@ -11,17 +11,12 @@ import {
   aslPositiveGradientDetached,
   ASL_DEFAULTS,
 } from '../../lib/index';
+import { ASL_REFERENCE_X, ASL_REFERENCE_Y } from '../fixtures/asl-reference';
 import { assertClose, assertNoLeak, finiteDifferences, setupBackend, values } from '../helpers';
 
-// Reference logits and targets: asl-reference.md §2.6 (numpy float64 re-implementation of the official forward).
-const X = [
-  [-4, -2, -1, 0, 1, 2, 4],
-  [-3, -0.5, 0.5, 3, -2.94, -2.95, 5],
-];
-const Y = [
-  [0, 0, 0, 0, 1, 1, 1],
-  [0, 0, 0, 0, 1, 0, 0],
-];
+// Reference logits and targets: asl-reference.md §2.6.
+const X = ASL_REFERENCE_X;
+const Y = ASL_REFERENCE_Y;
 
 const gradOf = (options: Parameters<typeof asymmetricLoss>[2]) =>
   values(tf.tidy(() => tf.grad((z: tf.Tensor) => asymmetricLoss(z, tf.tensor2d(Y), options))(tf.tensor2d(X))));

@@ -26,7 +26,7 @@ import {
   splcLoss,
   twoWayLoss,
   zlprLoss,
-} from '../../lib';
+} from '../../lib/index';
 import { assertClose, setupBackend, values } from '../helpers';
 
 const Z = [

@@ -7,7 +7,7 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { aslNegativeGradientDetached, aslPositiveGradientDetached, aslValue, createLoss, seededRandom, type LossParamValue } from '../../lib';
+import { aslNegativeGradientDetached, aslPositiveGradientDetached, aslValue, createLoss, seededRandom, type LossParamValue } from '../../lib/index';
 import { assertClose, finiteDifferences, setupBackend, values } from '../helpers';
 
 const sig = (z: number) => 1 / (1 + Math.exp(-z));

@@ -1,22 +1,16 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { AslInputError, createLoss, defineLoss, listLosses, lossInfo, lossCurve, effectiveWeight, type Reduction } from '../../lib';
+import { AslInputError, createLoss, defineLoss, listLosses, lossInfo, lossCurve, effectiveWeight, type Reduction } from '../../lib/index';
 import { assertClose, assertNoLeak, finiteDifferences, setupBackend, values } from '../helpers';
+import { ASL_REFERENCE_X, ASL_REFERENCE_Y } from '../fixtures/asl-reference';
 
 const BUILTIN = [
   'apl', 'asl', 'bce', 'bce-smooth', 'class-balanced', 'distribution-balanced', 'focal', 'hill', 'poly1', 'splc', 'two-way', 'weighted-bce', 'zlpr',
 ];
-const Z = [
-  [-4, -2, -1, 0, 1, 2, 4],
-  [-3, -0.5, 0.5, 3, -2.94, -2.95, 5],
-  [0.2, -1.5, 2.5, -0.7, 0.9, -3.3, 1.1],
-];
-const Y = [
-  [0, 0, 0, 0, 1, 1, 1],
-  [0, 0, 0, 0, 1, 0, 0],
-  [1, 0, 1, 0, 0, 0, 0],
-];
+// The §2.6 reference batch plus a row with two positives.
+const Z = [...ASL_REFERENCE_X, [0.2, -1.5, 2.5, -0.7, 0.9, -3.3, 1.1]];
+const Y = [...ASL_REFERENCE_Y, [1, 0, 1, 0, 0, 0, 0]];
 const throwsNamed = (fn: () => unknown, pattern: RegExp) =>
   assert.throws(fn, (e: unknown) => e instanceof AslInputError && pattern.test((e as Error).message), String(pattern));
 
