@@ -104,7 +104,7 @@ async function main() {
   if (!args.includes('--no-matmul') && choice.backend === 'wasm') {
     const m = matMulEfficiency();
     result.matMul = m;
-    log(`  wasm best matMul ${m.bestMatMulGflops.toFixed(1)} GFLOP/s; mlp forward ${m.mlpForwardGflops.toFixed(1)} GFLOP/s (${(100 * m.mlpForwardFraction).toFixed(0)}%; with freshly updated weights as in training ${(100 * m.mlpForwardFreshWeightsFraction).toFixed(0)}%), backward ${m.mlpBackwardGflops.toFixed(1)} GFLOP/s (${(100 * m.mlpBackwardFraction).toFixed(0)}%)`);
+    log(`  wasm best matMul ${m.bestMatMulGflops.toFixed(1)} GFLOP/s (XNNPACK's, SIMD kernels off: ${m.xnnpackBestMatMulGflops.toFixed(1)}); mlp forward ${m.mlpForwardGflops.toFixed(1)} GFLOP/s (${(100 * m.mlpForwardFraction).toFixed(0)}%; with freshly updated weights as in training ${(100 * m.mlpForwardFreshWeightsFraction).toFixed(0)}%), backward ${m.mlpBackwardGflops.toFixed(1)} GFLOP/s (${(100 * m.mlpBackwardFraction).toFixed(0)}%)`);
   }
   if (!args.includes('--no-fixes') && choice.backend === 'wasm') result.fixSpeedups = wasmFixSpeedups((line) => log(`  ${line}`));
   if (json) console.log(JSON.stringify(result));

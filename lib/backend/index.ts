@@ -16,6 +16,14 @@ export {
   WASM_FIX_NAMES,
   im2colTransposedInto,
   transposeLastTwoInto,
+  wasmSimdMatMulAvailable,
 } from './wasm-fixes';
 export type { WasmFixName } from './wasm-fixes';
 export { registerFusedOptimizerKernels, hasFusedOptimizerKernels, FUSED_ADAM_KERNEL, FUSED_SGD_KERNEL, FUSED_EMA_KERNEL } from './fixes/fused-optimizer';
+export { setWasmSimdKernelsEnabled } from './simd/backend-heap';
+export { heapGemm, GEMM_KC, GEMM_MC, GEMM_NC } from './simd/gemm';
+export type { WasmHeap, HeapMatrix } from './simd/gemm';
+export { simdKernelsFor, simdKernelModuleBytes, GEMM_MR, GEMM_NR } from './simd/kernels';
+export type { SimdKernels, WasmMemoryLike } from './simd/kernels';
+export { FunctionBuilder, assembleModule } from './simd/wasm-module';
+export type { ValueType, Local } from './simd/wasm-module';

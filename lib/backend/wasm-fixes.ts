@@ -12,16 +12,24 @@
  *   it as a forward XNNPACK convolution of the (stride-dilated) gradient with the rotated filter
  *   (≈15 ms).
  * - `MaxPoolGrad` (≈70 ms for the first pooling layer) becomes one pass over the heap (≈20 ms).
- * - `BatchMatMul` with `transposeA`/`transposeB` is pathologically slow on wasm (a [128,4096]ᵀ·[128,512]
- *   product took ≈1.1 s with the flag, ≈30 ms after an explicit transpose). Every dense layer's
- *   gradient uses these flags, so the fix transposes explicitly (blocked JS copies on the heap) and
- *   calls the flag-free product. The same for `_FusedMatMul`.
+ * - Matrix products (`BatchMatMul`, `_FusedMatMul`, and the conv filter gradient's product) run on
+ *   the workbook's own wasm-SIMD product (./simd/gemm) instead of XNNPACK's. Two reasons: tfjs'
+ *   wasm `BatchMatMul` with `transposeA`/`transposeB` is pathologically slow (a [128,4096]ᵀ·[128,512]
+ *   product took ≈1.1 s with the flag), and every dense layer's gradient uses these flags; and
+ *   XNNPACK re-packs the right operand whenever it is a new tensor, which in training the weights
+ *   are after every update (a 4096×512 weight: ≈14 ms of packing for a ≈21 ms product). The SIMD
+ *   product takes transposes as strides, packs with plain copies, and runs ≈1.5× faster than
+ *   XNNPACK's kernel even when XNNPACK's packing is cached. Where wasm SIMD is missing it falls
+ *   back to explicit transposes (blocked JS copies on the heap) and the flag-free XNNPACK product.
  * - Optimizer updates: see ./fixes/fused-optimizer (one-pass Adam/SGD kernels).
  *
  * Every fix is tested for equality with the cpu backend (test/backend/wasm-fixes.test.ts) and
  * benchmarked (`npm run bench:train` reports every fix's before/after throughput).
  */
 import * as tf from '@tensorflow/tfjs';
+import { heapGemm } from './simd/gemm';
+import { simdHeap } from './simd/backend-heap';
+import type { WasmMemoryLike } from './simd/kernels';
 
 /** The parts of tfjs' `TensorInfo` a kernel sees. */
 interface TensorInfoLike {
@@ -36,6 +44,8 @@ interface WasmBackendLike {
   typedArrayFromHeap(t: TensorInfoLike): Float32Array;
   disposeData(dataId: object, force?: boolean): boolean;
   incRef(dataId: object): void;
+  getMemoryOffset(dataId: object): number;
+  wasm: { asm: { memory: WasmMemoryLike }; _malloc(bytes: number): number; _free(ptr: number): void };
 }
 
 type KernelArgs = {
@@ -46,9 +56,9 @@ type KernelArgs = {
 type WasmKernelFunc = (args: KernelArgs) => TensorInfoLike;
 
 /** Names of the fixes, for reports and for switching single fixes off in benchmarks. */
-export type WasmFixName = 'conv2dBackpropFilter' | 'conv2dBackpropInput' | 'maxPoolGrad' | 'transposedMatMul';
+export type WasmFixName = 'conv2dBackpropFilter' | 'conv2dBackpropInput' | 'maxPoolGrad' | 'matMul';
 
-export const WASM_FIX_NAMES: readonly WasmFixName[] = ['conv2dBackpropFilter', 'conv2dBackpropInput', 'maxPoolGrad', 'transposedMatMul'];
+export const WASM_FIX_NAMES: readonly WasmFixName[] = ['conv2dBackpropFilter', 'conv2dBackpropInput', 'maxPoolGrad', 'matMul'];
 
 /** Original kernel configs replaced by a fix, to restore them (benchmarks' "before"). */
 const originals = new Map<string, tf.KernelConfig>();
@@ -168,6 +178,106 @@ const flagFreeFusedMatMul: WasmKernelFunc = (args) => {
   } finally {
     for (const t of temps) backend.disposeData(t.dataId);
   }
+};
+
+/** Whether the SIMD matrix product (./simd/gemm) serves products on this backend. */
+export function wasmSimdMatMulAvailable(): boolean {
+  return tf.getBackend() === 'wasm' && simdHeap(tf.backend() as unknown as WasmBackendLike) !== null;
+}
+
+/**
+ * op(A)·op(B) for float32 operands of rank ≥ 2 with the SIMD product, the transposes expressed as
+ * strides (no copies). Batch dimensions must match or be all 1 on one side (the broadcasts tfjs
+ * models use). Returns null when it does not apply, for the caller to fall back.
+ */
+function simdProduct(backend: WasmBackendLike, a: TensorInfoLike, b: TensorInfoLike, tA: boolean, tB: boolean): TensorInfoLike | null {
+  if (a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length < 2 || b.shape.length < 2) return null;
+  const heap = simdHeap(backend);
+  if (!heap) return null;
+  const ra = a.shape.length;
+  const rb = b.shape.length;
+  const M = tA ? a.shape[ra - 1] : a.shape[ra - 2];
+  const K = tA ? a.shape[ra - 2] : a.shape[ra - 1];
+  const N = tB ? b.shape[rb - 2] : b.shape[rb - 1];
+  if ((tB ? b.shape[rb - 1] : b.shape[rb - 2]) !== K) return null; // let tfjs report the mismatch
+  let outBatch: number[];
+  try {
+    outBatch = tf.backend_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
+  } catch {
+    return null;
+  }
+  const batchA = sizeOf(a.shape.slice(0, -2));
+  const batchB = sizeOf(b.shape.slice(0, -2));
+  const batch = sizeOf(outBatch);
+  if ((batchA !== batch && batchA !== 1) || (batchB !== batch && batchB !== 1)) return null;
+  const out = backend.makeOutput([...outBatch, M, N], 'float32');
+  const pa = backend.getMemoryOffset(a.dataId);
+  const pb = backend.getMemoryOffset(b.dataId);
+  const pc = backend.getMemoryOffset(out.dataId);
+  for (let t = 0; t < batch; t++) {
+    heapGemm(
+      heap,
+      M,
+      N,
+      K,
+      { ptr: pa + (batchA === 1 ? 0 : t * M * K * 4), rowStride: tA ? 4 : 4 * K, colStride: tA ? 4 * M : 4 },
+      { ptr: pb + (batchB === 1 ? 0 : t * K * N * 4), rowStride: tB ? 4 : 4 * N, colStride: tB ? 4 * K : 4 },
+      pc + t * M * N * 4,
+      4 * N,
+    );
+  }
+  return out;
+}
+
+/** `BatchMatMul`: the SIMD product, else the flag-free XNNPACK path. */
+const matMulWasm: WasmKernelFunc = (args) => {
+  const { inputs, backend, attrs } = args;
+  return simdProduct(backend, inputs.a!, inputs.b!, !!attrs.transposeA, !!attrs.transposeB) ?? flagFreeBatchMatMul(args);
+};
+
+/** Element-wise activations of `_FusedMatMul` applied after the SIMD product (tfjs' definitions). */
+const EPILOGUE_ACTIVATIONS: Record<string, ((x: number, alpha: number) => number) | null> = {
+  linear: null,
+  relu: (x) => (x > 0 ? x : 0),
+  relu6: (x) => Math.min(Math.max(x, 0), 6),
+  elu: (x) => (x >= 0 ? x : Math.exp(x) - 1),
+  leakyrelu: (x, alpha) => (x < 0 ? alpha * x : x),
+  sigmoid: (x) => 1 / (1 + Math.exp(-x)),
+};
+
+/**
+ * `_FusedMatMul` (dense layers' forward pass): the product (SIMD, else flag-free XNNPACK), then
+ * bias and activation in one pass over the output. This also avoids two bugs of tfjs' own wasm
+ * kernel (4.22): batches after the first, and a bias of size 1, come out wrong. PReLU, biases
+ * that are not per-column, and unknown activations take tfjs' kernel (flag-free).
+ */
+const fusedMatMulWasm: WasmKernelFunc = (args) => {
+  const { inputs, backend, attrs } = args;
+  const a = inputs.a!;
+  const b = inputs.b!;
+  const bias = inputs.bias;
+  const activation = (attrs.activation as string | undefined) ?? 'linear';
+  const tB = !!attrs.transposeB;
+  const N = tB ? b.shape[b.shape.length - 2] : b.shape[b.shape.length - 1];
+  const biasSize = bias ? sizeOf(bias.shape) : 0;
+  const biasPerColumn = !bias || (bias.dtype === 'float32' && (biasSize === 1 || (biasSize === N && bias.shape[bias.shape.length - 1] === N)));
+  if (inputs.preluActivationWeights || !(activation in EPILOGUE_ACTIVATIONS) || !biasPerColumn) return flagFreeFusedMatMul(args);
+  const out =
+    simdProduct(backend, a, b, !!attrs.transposeA, tB) ??
+    flagFreeBatchMatMul({ inputs: { a, b }, backend, attrs: { transposeA: attrs.transposeA, transposeB: tB } });
+  const f = EPILOGUE_ACTIVATIONS[activation];
+  if (!bias && !f) return out;
+  const c = backend.typedArrayFromHeap(out);
+  const bv = bias ? backend.typedArrayFromHeap(bias) : null;
+  const alpha = (attrs.leakyreluAlpha as number | undefined) ?? 0.2;
+  for (let row = 0; row < c.length; row += N) {
+    for (let j = 0; j < N; j++) {
+      let x = c[row + j];
+      if (bv) x += bv[biasSize === 1 ? 0 : j];
+      c[row + j] = f ? f(x, alpha) : x;
+    }
+  }
+  return out;
 };
 
 /** Geometry of a 2-D convolution (NHWC), from tfjs' own `computeConv2DInfo`. */
@@ -290,11 +400,13 @@ const conv2dBackpropFilterWasm: WasmKernelFunc = ({ inputs, backend, attrs }) =>
     temps.push(patchesT);
     im2colTransposedInto(backend.typedArrayFromHeap(x), g, backend.typedArrayFromHeap(patchesT));
     const dy3: TensorInfoLike = { dataId: dy.dataId, shape: [1, positions, g.outC], dtype: dy.dtype };
-    const dw = wasmKernel('BatchMatMul')({
-      inputs: { a: patchesT, b: dy3 },
-      backend,
-      attrs: { transposeA: false, transposeB: false },
-    });
+    const dw =
+      simdProduct(backend, patchesT, dy3, false, false) ??
+      wasmKernel('BatchMatMul')({
+        inputs: { a: patchesT, b: dy3 },
+        backend,
+        attrs: { transposeA: false, transposeB: false },
+      });
     return { dataId: dw.dataId, shape: [g.kH, g.kW, g.inC, g.outC], dtype: 'float32' };
   } finally {
     for (const t of temps) backend.disposeData(t.dataId);
@@ -467,8 +579,8 @@ export function registerWasmTrainingFixes(only: readonly WasmFixName[] = WASM_FI
     } else if (fix === 'maxPoolGrad') {
       replaceKernel('MaxPoolGrad', maxPoolGradWasm);
     } else {
-      replaceKernel('BatchMatMul', flagFreeBatchMatMul);
-      replaceKernel('_FusedMatMul', flagFreeFusedMatMul);
+      replaceKernel('BatchMatMul', matMulWasm);
+      replaceKernel('_FusedMatMul', fusedMatMulWasm);
     }
     active.add(fix);
   }

@@ -11,14 +11,19 @@
 import * as tf from '@tensorflow/tfjs';
 import { binaryCrossEntropy } from '../losses/bce';
 import { activeWasmTrainingFixes, registerWasmTrainingFixes, unregisterWasmTrainingFixes } from '../backend/wasm-fixes';
+import { setWasmSimdKernelsEnabled } from '../backend/simd/backend-heap';
 import type { WasmFixName } from '../backend/wasm-fixes';
 import { referenceCnn, referenceMlp } from './models';
 import { TrainingOptimizer, trainableWeightsOf } from './optimizer';
 import { trainStep } from './step';
 
 export interface MatMulEfficiency {
+  /** Best of the square products on the default wasm set-up (the workbook's SIMD product). */
   bestMatMulGflops: number;
   matMulGflopsBySize: Record<string, number>;
+  /** The same with the SIMD kernels off: tfjs' XNNPACK product, packing cached. */
+  xnnpackBestMatMulGflops: number;
+  xnnpackMatMulGflopsBySize: Record<string, number>;
   mlpForwardMs: number;
   mlpBackwardMs: number;
   mlpForwardGflops: number;
@@ -82,18 +87,33 @@ function time(f: () => tf.Tensor | tf.Tensor[], reps: number): number {
   return (performance.now() - start) / reps;
 }
 
-/** The wasm backend's best matMul throughput and the MLP's forward/backward fraction of it. */
-export function matMulEfficiency(): MatMulEfficiency {
-  const best: Record<string, number> = {};
-  let bestGflops = 0;
+/** GFLOP/s of square products n×n·n×n (operands constant, so XNNPACK's packing is cached). */
+function squareMatMulGflops(): Record<string, number> {
+  const out: Record<string, number> = {};
   for (const n of [256, 512, 1024]) {
     const a = tf.randomNormal([n, n]);
     const b = tf.randomNormal([n, n]);
     const ms = time(() => tf.matMul(a, b), 5);
-    const g = (2 * n * n * n) / ms / 1e6;
-    best[`${n}`] = g;
-    bestGflops = Math.max(bestGflops, g);
+    out[`${n}`] = (2 * n * n * n) / ms / 1e6;
     tf.dispose([a, b]);
+  }
+  return out;
+}
+
+/**
+ * The wasm backend's best matMul throughput (with the workbook's fixes, i.e. its SIMD product),
+ * XNNPACK's best for comparison (SIMD kernels off, constant operands), and the MLP's forward and
+ * backward fraction of the best.
+ */
+export function matMulEfficiency(): MatMulEfficiency {
+  const best = squareMatMulGflops();
+  const bestGflops = Math.max(...Object.values(best));
+  setWasmSimdKernelsEnabled(false);
+  let xnnpack: Record<string, number>;
+  try {
+    xnnpack = squareMatMulGflops();
+  } finally {
+    setWasmSimdKernelsEnabled(true);
   }
   const { model, x, y } = benchmarkSetup('mlp');
   const dims = [4096, 512, 256, 10];
@@ -129,6 +149,8 @@ export function matMulEfficiency(): MatMulEfficiency {
   return {
     bestMatMulGflops: bestGflops,
     matMulGflopsBySize: best,
+    xnnpackBestMatMulGflops: Math.max(...Object.values(xnnpack)),
+    xnnpackMatMulGflopsBySize: xnnpack,
     mlpForwardMs: fwdMs,
     mlpBackwardMs: bwdMs,
     mlpForwardGflops: forwardGflops,
@@ -148,7 +170,7 @@ export function wasmFixSpeedups(log: (line: string) => void = () => {}): Record<
     conv2dBackpropFilter: ['cnn'],
     conv2dBackpropInput: ['cnn'],
     maxPoolGrad: ['cnn'],
-    transposedMatMul: ['mlp', 'cnn'],
+    matMul: ['mlp', 'cnn'],
   };
   for (const fix of all) {
     const entry: Record<string, unknown> = {};
@@ -177,6 +199,22 @@ export function wasmFixSpeedups(log: (line: string) => void = () => {}): Record<
     log(`fix fusedOptimizer on ${kind}: before ${before.toFixed(1)} img/s, after ${after.toFixed(1)} img/s`);
   }
   out.fusedOptimizer = fused;
+  // The SIMD kernels (matrix product, Adam) against the fixes' fallbacks (XNNPACK after explicit
+  // transposes, the JS Adam loop).
+  const simd: Record<string, unknown> = {};
+  for (const kind of ['mlp', 'cnn'] as const) {
+    const after = measureTrainingThroughput(kind, 3, 1).imagesPerSecond;
+    setWasmSimdKernelsEnabled(false);
+    let before: number;
+    try {
+      before = measureTrainingThroughput(kind, 3, 1).imagesPerSecond;
+    } finally {
+      setWasmSimdKernelsEnabled(true);
+    }
+    simd[kind] = { before, after, speedup: after / before };
+    log(`fix simdKernels on ${kind}: before ${before.toFixed(1)} img/s, after ${after.toFixed(1)} img/s`);
+  }
+  out.simdKernels = simd;
   return out;
 }
 

@@ -5,7 +5,7 @@
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend, activeWasmTrainingFixes, WASM_FIX_NAMES, seededRandom } from '../../lib/index';
+import { initBackend, activeWasmTrainingFixes, WASM_FIX_NAMES, seededRandom, setWasmSimdKernelsEnabled, wasmSimdMatMulAvailable } from '../../lib/index';
 import { assertNoLeak } from '../helpers';
 
 type Inputs = Record<string, { shape: number[]; values: Float32Array }>;
@@ -92,31 +92,70 @@ describe('wasm training fixes', () => {
     }
   });
 
-  it('BatchMatMul with every transpose flag combination equals cpu (2-D and batched)', async () => {
-    let seed = 300;
-    for (const [m, k, n] of [[5, 7, 3], [64, 300, 20], [3, 200, 300], [1, 9, 1]]) {
-      for (const tA of [false, true]) {
-        for (const tB of [false, true]) {
-          for (const batch of [undefined, 3]) {
-            const aShape = tA ? [k, m] : [m, k];
-            const bShape = tB ? [n, k] : [k, n];
-            const inputs = randomInputs({ a: batch ? [batch, ...aShape] : aShape, b: batch ? [batch, ...bShape] : bShape }, seed++);
-            await assertSameOnBothBackends('BatchMatMul', inputs, { transposeA: tA, transposeB: tB }, `matMul ${m}x${k}x${n} tA=${tA} tB=${tB} batch=${batch}`);
-          }
-        }
-      }
+  it('uses the SIMD matrix product here (Node has wasm SIMD), and can switch it off', async () => {
+    await tf.setBackend('wasm');
+    assert.equal(wasmSimdMatMulAvailable(), true);
+    setWasmSimdKernelsEnabled(false);
+    try {
+      assert.equal(wasmSimdMatMulAvailable(), false);
+    } finally {
+      setWasmSimdKernelsEnabled(true);
     }
   });
 
-  it('_FusedMatMul with transpose flags, bias and relu equals cpu', async () => {
-    let seed = 400;
-    for (const tA of [false, true]) {
-      for (const tB of [false, true]) {
-        const inputs = randomInputs({ a: tA ? [1, 20, 6] : [1, 6, 20], b: tB ? [1, 9, 20] : [1, 20, 9], bias: [9] }, seed++);
-        await assertSameOnBothBackends('_FusedMatMul', inputs, { transposeA: tA, transposeB: tB, activation: 'relu', leakyreluAlpha: 0.2 }, `fused tA=${tA} tB=${tB}`);
+  // Both paths of the matMul fix: the SIMD product, and its fallback (explicit transposes + XNNPACK).
+  for (const simd of [true, false]) {
+    const path = simd ? 'SIMD product' : 'fallback';
+    it(`BatchMatMul with every transpose flag combination equals cpu (2-D, batched, broadcast batch; ${path})`, async () => {
+      setWasmSimdKernelsEnabled(simd);
+      try {
+        let seed = 300;
+        for (const [m, k, n] of [[5, 7, 3], [64, 300, 20], [3, 200, 300], [1, 9, 1]]) {
+          for (const tA of [false, true]) {
+            for (const tB of [false, true]) {
+              const aShape = tA ? [k, m] : [m, k];
+              const bShape = tB ? [n, k] : [k, n];
+              for (const [ba, bb] of [[[], []], [[3], [3]], [[1], [3]], [[2, 3], [1, 1]]]) {
+                if (!simd && ba.length > 1) continue; // the fallback's tfjs product needs equal ranks only
+                const inputs = randomInputs({ a: [...ba, ...aShape], b: [...bb, ...bShape] }, seed++);
+                await assertSameOnBothBackends('BatchMatMul', inputs, { transposeA: tA, transposeB: tB }, `matMul ${m}x${k}x${n} tA=${tA} tB=${tB} batch=${ba}/${bb} (${path})`);
+              }
+            }
+          }
+        }
+      } finally {
+        setWasmSimdKernelsEnabled(true);
       }
-    }
-  });
+    });
+
+    it(`_FusedMatMul with transpose flags, biases and every activation equals cpu (${path})`, async () => {
+      setWasmSimdKernelsEnabled(simd);
+      try {
+        let seed = 400;
+        for (const tA of [false, true]) {
+          for (const tB of [false, true]) {
+            const inputs = randomInputs({ a: tA ? [1, 20, 6] : [1, 6, 20], b: tB ? [1, 9, 20] : [1, 20, 9], bias: [9] }, seed++);
+            await assertSameOnBothBackends('_FusedMatMul', inputs, { transposeA: tA, transposeB: tB, activation: 'relu', leakyreluAlpha: 0.2 }, `fused tA=${tA} tB=${tB} (${path})`);
+          }
+        }
+        for (const activation of ['linear', 'relu', 'relu6', 'elu', 'leakyrelu', 'sigmoid']) {
+          for (const bias of [[13], [1], undefined]) {
+            // Batch 2 and a size-1 bias: tfjs' own wasm _FusedMatMul gets both wrong (neither path uses it).
+            const spec: Record<string, number[]> = { a: [2, 7, 30], b: [2, 30, 13] };
+            if (bias) spec.bias = bias;
+            const inputs = randomInputs(spec, seed++);
+            for (const v of Object.values(inputs)) v.values = v.values.map((x) => 4 * x); // reach relu6's cap
+            await assertSameOnBothBackends('_FusedMatMul', inputs, { transposeA: false, transposeB: false, activation, leakyreluAlpha: 0.3 }, `fused ${activation} bias=${bias} (${path})`);
+          }
+        }
+        // PReLU takes tfjs' own fused product.
+        const prelu = randomInputs({ a: [1, 5, 8], b: [1, 8, 6], bias: [6], preluActivationWeights: [6] }, seed++);
+        await assertSameOnBothBackends('_FusedMatMul', prelu, { transposeA: false, transposeB: false, activation: 'prelu', leakyreluAlpha: 0.2 }, `fused prelu (${path})`);
+      } finally {
+        setWasmSimdKernelsEnabled(true);
+      }
+    });
+  }
 
   it('MaxPoolGrad equals cpu for pool sizes, strides and paddings', async () => {
     let seed = 500;

@@ -15,6 +15,9 @@
  * Arithmetic in float64 per element, stored as float32.
  */
 import * as tf from '@tensorflow/tfjs';
+import { simdHeap } from '../simd/backend-heap';
+import type { WasmBackendHeapLike } from '../simd/backend-heap';
+import { simdKernelsFor } from '../simd/kernels';
 
 export const FUSED_ADAM_KERNEL = 'AslFusedAdam';
 export const FUSED_SGD_KERNEL = 'AslFusedSgd';
@@ -58,8 +61,88 @@ function cpuAccess(backend: unknown): Access {
 
 type Args = { inputs: Record<string, Info>; backend: unknown; attrs: Record<string, number | boolean> };
 
-function adamKernel(access: (backend: unknown) => Access) {
+/**
+ * The Adam update with the wasm-SIMD kernel (./simd/kernels `adam`), in float32 four lanes at a
+ * time; the last n mod 4 elements in JS. Null where SIMD is unavailable.
+ */
+function simdAdam(backend: unknown, inputs: Args['inputs'], attrs: Args['attrs']): Info[] | null {
+  const b = backend as WasmBackendHeapLike & { makeOutput(s: number[], d: string): Info };
+  const heap = simdHeap(b);
+  if (!heap) return null;
+  const { w, g, m, v } = inputs;
+  if ([w, g, m, v].some((t) => t.dtype !== 'float32')) return null;
+  const outs = [0, 1, 2].map(() => b.makeOutput([...w.shape], 'float32'));
+  const at = (t: Info) => b.getMemoryOffset(t.dataId);
+  const p = adamParameters(attrs);
+  const n = w.shape.reduce((s, d) => s * d, 1);
+  simdKernelsFor(heap.memory).adam(n, at(w), at(g), at(m), at(v), at(outs[0]), at(outs[1]), at(outs[2]), p.l2, p.b1, p.b2, p.lr * p.c1, p.c2, p.eps, p.shrink);
+  const heapF32 = new Float32Array(heap.memory.buffer);
+  const view = (t: Info) => heapF32.subarray(at(t) / 4, at(t) / 4 + n);
+  adamRange(view(w), view(g), view(m), view(v), view(outs[0]), view(outs[1]), view(outs[2]), p, n - (n % 4), n);
+  return outs;
+}
+
+interface AdamParameters {
+  lr: number;
+  b1: number;
+  b2: number;
+  eps: number;
+  c1: number;
+  c2: number;
+  l2: number;
+  shrink: number;
+}
+
+function adamParameters(attrs: Args['attrs']): AdamParameters {
+  const lr = attrs.lr as number;
+  const b1 = attrs.beta1 as number;
+  const b2 = attrs.beta2 as number;
+  const t = attrs.step as number;
+  const wd = attrs.weightDecay as number;
+  const decoupled = !!attrs.decoupled;
+  return {
+    lr,
+    b1,
+    b2,
+    eps: attrs.epsilon as number,
+    c1: 1 / (1 - Math.pow(b1, t)),
+    c2: 1 / (1 - Math.pow(b2, t)),
+    l2: decoupled ? 0 : wd,
+    shrink: decoupled ? lr * wd : 0,
+  };
+}
+
+/** The Adam update of elements [from, to), in float64 per element. */
+function adamRange(
+  w: Float32Array,
+  g: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  wOut: Float32Array,
+  mOut: Float32Array,
+  vOut: Float32Array,
+  p: AdamParameters,
+  from: number,
+  to: number,
+): void {
+  const { lr, b1, b2, eps, c1, c2, l2, shrink } = p;
+  for (let i = from; i < to; i++) {
+    const wi = w[i];
+    const gi = g[i] + l2 * wi;
+    const mi = b1 * m[i] + (1 - b1) * gi;
+    const vi = b2 * v[i] + (1 - b2) * gi * gi;
+    mOut[i] = mi;
+    vOut[i] = vi;
+    wOut[i] = wi - (lr * (mi * c1)) / (Math.sqrt(vi * c2) + eps) - shrink * wi;
+  }
+}
+
+function adamKernel(access: (backend: unknown) => Access, simd: boolean) {
   return ({ inputs, backend, attrs }: Args): Info[] => {
+    if (simd) {
+      const out = simdAdam(backend, inputs, attrs);
+      if (out) return out;
+    }
     const a = access(backend);
     const { infos, views } = a.outputs([...inputs.w.shape], 3);
     // Views of the inputs after the allocations (the wasm heap may have grown).
@@ -68,26 +151,7 @@ function adamKernel(access: (backend: unknown) => Access) {
     const m = a.read(inputs.m);
     const v = a.read(inputs.v);
     const [wOut, mOut, vOut] = views;
-    const lr = attrs.lr as number;
-    const b1 = attrs.beta1 as number;
-    const b2 = attrs.beta2 as number;
-    const eps = attrs.epsilon as number;
-    const t = attrs.step as number;
-    const wd = attrs.weightDecay as number;
-    const decoupled = !!attrs.decoupled;
-    const c1 = 1 / (1 - Math.pow(b1, t));
-    const c2 = 1 / (1 - Math.pow(b2, t));
-    const l2 = decoupled ? 0 : wd;
-    const shrink = decoupled ? lr * wd : 0;
-    for (let i = 0; i < w.length; i++) {
-      const wi = w[i];
-      const gi = g[i] + l2 * wi;
-      const mi = b1 * m[i] + (1 - b1) * gi;
-      const vi = b2 * v[i] + (1 - b2) * gi * gi;
-      mOut[i] = mi;
-      vOut[i] = vi;
-      wOut[i] = wi - (lr * (mi * c1)) / (Math.sqrt(vi * c2) + eps) - shrink * wi;
-    }
+    adamRange(w, g, m, v, wOut, mOut, vOut, adamParameters(attrs), 0, w.length);
     return infos;
   };
 }
@@ -135,7 +199,7 @@ export function registerFusedOptimizerKernels(): void {
   registered = true;
   for (const [backendName, access] of [['wasm', wasmAccess], ['cpu', cpuAccess]] as const) {
     if (!tf.getKernel(FUSED_ADAM_KERNEL, backendName)) {
-      tf.registerKernel({ kernelName: FUSED_ADAM_KERNEL, backendName, kernelFunc: adamKernel(access) as unknown as tf.KernelFunc });
+      tf.registerKernel({ kernelName: FUSED_ADAM_KERNEL, backendName, kernelFunc: adamKernel(access, backendName === 'wasm') as unknown as tf.KernelFunc });
     }
     if (!tf.getKernel(FUSED_SGD_KERNEL, backendName)) {
       tf.registerKernel({ kernelName: FUSED_SGD_KERNEL, backendName, kernelFunc: sgdKernel(access) as unknown as tf.KernelFunc });

@@ -1,0 +1,347 @@
+/**
+ * SIMD kernels (wasm f32x4) that work in place on the tfjs wasm backend's heap, assembled by
+ * ./wasm-module:
+ *
+ * - `packA`, `packB`, `macroKernel`: the pieces of a blocked matrix product (driven by ./gemm).
+ *   Why not XNNPACK's product, which tfjs' BatchMatMul calls? XNNPACK re-packs the right operand
+ *   whenever it is a new tensor (every training step, the weights are), which for a dense layer's
+ *   4096×512 weight costs about two thirds of the product itself, and tfjs' wasm product with a
+ *   transpose flag is a slow scalar path. Here packing is a plain panel copy that takes any
+ *   strides (so transposes are free), and the micro-kernel keeps `GEMM_MR` × `GEMM_NR` results
+ *   in 8 f32x4 accumulators (few enough that V8 keeps them all in registers).
+ * - `adam`: one Adam/AdamW update, four lanes at a time (see ../fixes/fused-optimizer).
+ *
+ * All addresses and strides are in bytes; f32 data must be 4-byte aligned (the heap's always is).
+ */
+import { FunctionBuilder, assembleModule } from './wasm-module';
+import type { Local } from './wasm-module';
+
+/** Rows per register block of the micro-kernel. */
+export const GEMM_MR = 4;
+/** f32x4 vectors per register-block row. */
+const GEMM_NV = 2;
+/** Columns per register block. */
+export const GEMM_NR = 4 * GEMM_NV;
+
+/**
+ * `packA(mc, kc, a, rsA, csA, dst)`: copies the mc × kc block of A (element (i, p) at
+ * a + i·rsA + p·csA) into row panels of `GEMM_MR` rows, each laid out p-major
+ * (`dst[panel][p][r]`), zero-padding the last panel. Any strides, so Aᵀ packs as cheaply as A.
+ */
+function packAFunction(): FunctionBuilder {
+  const f = new FunctionBuilder('packA', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
+  const [mc, kc, a, rsA, csA, dst] = f.params;
+  const i = f.local('i32');
+  const p = f.local('i32');
+  const r = f.local('i32');
+  const rows = Array.from({ length: GEMM_MR }, () => f.local('i32'));
+  const src = f.local('i32');
+  f.i32Const(0).set(i);
+  f.block().loop();
+  f.get(i).get(mc).i32GeS().brIf(1);
+  f.get(mc).get(i).i32Sub().i32Const(GEMM_MR).i32GeS().if();
+  {
+    // A full panel: GEMM_MR row pointers, unrolled.
+    f.get(a).get(i).get(rsA).i32Mul().i32Add().set(rows[0]);
+    for (let q = 1; q < GEMM_MR; q++) f.get(rows[q - 1]).get(rsA).i32Add().set(rows[q]);
+    f.get(kc).set(p);
+    f.loop();
+    for (let q = 0; q < GEMM_MR; q++) {
+      f.get(dst).get(rows[q]).f32Load(0).f32Store(4 * q);
+      f.addLocal(rows[q], csA);
+    }
+    f.addTo(dst, 4 * GEMM_MR);
+    f.get(p).i32Const(1).i32Sub().tee(p).brIf(0);
+    f.end();
+  }
+  f.else();
+  {
+    // The last, partial panel: rows past mc are zeros.
+    f.i32Const(0).set(p);
+    f.block().loop();
+    f.get(p).get(kc).i32GeS().brIf(1);
+    f.i32Const(0).set(r);
+    f.block().loop();
+    f.get(r).i32Const(GEMM_MR).i32GeS().brIf(1);
+    f.get(i).get(r).i32Add().get(mc).i32LtS().if();
+    f.get(a).get(i).get(r).i32Add().get(rsA).i32Mul().i32Add().get(p).get(csA).i32Mul().i32Add().set(src);
+    f.get(dst).get(src).f32Load(0).f32Store(0);
+    f.else();
+    f.get(dst).f32Const(0).f32Store(0);
+    f.end();
+    f.addTo(dst, 4);
+    f.addTo(r, 1);
+    f.br(0);
+    f.end().end();
+    f.addTo(p, 1);
+    f.br(0);
+    f.end().end();
+  }
+  f.end();
+  f.addTo(i, GEMM_MR);
+  f.br(0);
+  f.end().end();
+  return f;
+}
+
+/**
+ * `packB(kc, N, b, rsB, csB, dst)`: copies the kc × N block of B (element (p, j) at
+ * b + p·rsB + j·csB) into column panels of `GEMM_NR` columns, each p-major (`dst[panel][p][c]`),
+ * zero-padding the last panel. Row-major B (csB = 4) copies two vectors per row.
+ */
+function packBFunction(): FunctionBuilder {
+  const f = new FunctionBuilder('packB', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
+  const [kc, N, b, rsB, csB, dst] = f.params;
+  const j = f.local('i32');
+  const p = f.local('i32');
+  const q = f.local('i32');
+  const src = f.local('i32');
+  f.i32Const(0).set(j);
+  f.block().loop();
+  f.get(j).get(N).i32GeS().brIf(1);
+  f.get(N).get(j).i32Sub().i32Const(GEMM_NR).i32GeS().get(csB).i32Const(4).i32Eq().i32And().if();
+  {
+    f.get(b).get(j).i32Const(4).i32Mul().i32Add().set(src);
+    f.get(kc).set(p);
+    f.loop();
+    for (let v = 0; v < GEMM_NV; v++) f.get(dst).get(src).v128Load(16 * v).v128Store(16 * v);
+    f.addLocal(src, rsB);
+    f.addTo(dst, 4 * GEMM_NR);
+    f.get(p).i32Const(1).i32Sub().tee(p).brIf(0);
+    f.end();
+  }
+  f.else();
+  {
+    f.i32Const(0).set(p);
+    f.block().loop();
+    f.get(p).get(kc).i32GeS().brIf(1);
+    f.i32Const(0).set(q);
+    f.block().loop();
+    f.get(q).i32Const(GEMM_NR).i32GeS().brIf(1);
+    f.get(j).get(q).i32Add().get(N).i32LtS().if();
+    f.get(b).get(p).get(rsB).i32Mul().i32Add().get(j).get(q).i32Add().get(csB).i32Mul().i32Add().set(src);
+    f.get(dst).get(src).f32Load(0).f32Store(0);
+    f.else();
+    f.get(dst).f32Const(0).f32Store(0);
+    f.end();
+    f.addTo(dst, 4);
+    f.addTo(q, 1);
+    f.br(0);
+    f.end().end();
+    f.addTo(p, 1);
+    f.br(0);
+    f.end().end();
+  }
+  f.end();
+  f.addTo(j, GEMM_NR);
+  f.br(0);
+  f.end().end();
+  return f;
+}
+
+/**
+ * `macroKernel(mc, N, kc, pa, pb, c, ldc, accumulate, tile)`: C[mc × N] = (or +=) the product of
+ * a packed A block and a packed B block. Register blocks of `GEMM_MR` × `GEMM_NR` (8 f32x4
+ * accumulators), B panels outermost so a panel (kc · 32 bytes) stays in L1 while the A block
+ * streams from L2. Edge blocks go through `tile` (GEMM_MR·GEMM_NR floats of scratch) and only
+ * their valid part is written.
+ */
+function macroKernelFunction(): FunctionBuilder {
+  const f = new FunctionBuilder('macroKernel', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
+  const [mc, N, kc, pa, pb, c, ldc, accumulate, tile] = f.params;
+  const j = f.local('i32');
+  const i = f.local('i32');
+  const k = f.local('i32');
+  const panelB = f.local('i32');
+  const panelA = f.local('i32');
+  const ka = f.local('i32');
+  const kb = f.local('i32');
+  const pc = f.local('i32');
+  const validRows = f.local('i32');
+  const validCols = f.local('i32');
+  const r = f.local('i32');
+  const q = f.local('i32');
+  const sum = f.local('f32');
+  const bv = Array.from({ length: GEMM_NV }, () => f.local('v128'));
+  const x = f.local('v128');
+  const acc = Array.from({ length: GEMM_MR * GEMM_NV }, () => f.local('v128'));
+  const strideA = GEMM_MR * 4;
+  const strideB = GEMM_NR * 4;
+
+  f.i32Const(0).set(j);
+  f.get(pb).set(panelB);
+  f.block().loop(); // panels of B
+  f.get(j).get(N).i32GeS().brIf(1);
+  f.i32Const(0).set(i);
+  f.get(pa).set(panelA);
+  f.block().loop(); // panels of A
+  f.get(i).get(mc).i32GeS().brIf(1);
+  // The micro-kernel.
+  for (const a of acc) f.f32Const(0).f32x4Splat().set(a);
+  f.get(panelA).set(ka);
+  f.get(panelB).set(kb);
+  f.get(kc).set(k);
+  f.loop();
+  for (let v = 0; v < GEMM_NV; v++) f.get(kb).v128Load(16 * v).set(bv[v]);
+  for (let row = 0; row < GEMM_MR; row++) {
+    f.get(ka).v128Load32Splat(4 * row).set(x);
+    for (let v = 0; v < GEMM_NV; v++) f.get(acc[row * GEMM_NV + v]).get(x).get(bv[v]).f32x4Mul().f32x4Add().set(acc[row * GEMM_NV + v]);
+  }
+  f.addTo(ka, strideA);
+  f.addTo(kb, strideB);
+  f.get(k).i32Const(1).i32Sub().tee(k).brIf(0);
+  f.end();
+  // Store.
+  f.get(c).get(i).get(ldc).i32Mul().i32Add().get(j).i32Const(4).i32Mul().i32Add().set(pc);
+  f.get(mc).get(i).i32Sub().set(validRows);
+  f.get(N).get(j).i32Sub().set(validCols);
+  f.get(validRows).i32Const(GEMM_MR).i32GeS().get(validCols).i32Const(GEMM_NR).i32GeS().i32And().if();
+  {
+    f.get(accumulate).if();
+    for (let row = 0; row < GEMM_MR; row++) {
+      for (let v = 0; v < GEMM_NV; v++) f.get(pc).get(acc[row * GEMM_NV + v]).get(pc).v128Load(16 * v).f32x4Add().v128Store(16 * v);
+      if (row + 1 < GEMM_MR) f.addLocal(pc, ldc);
+    }
+    f.else();
+    for (let row = 0; row < GEMM_MR; row++) {
+      for (let v = 0; v < GEMM_NV; v++) f.get(pc).get(acc[row * GEMM_NV + v]).v128Store(16 * v);
+      if (row + 1 < GEMM_MR) f.addLocal(pc, ldc);
+    }
+    f.end();
+  }
+  f.else();
+  {
+    for (let row = 0; row < GEMM_MR; row++) for (let v = 0; v < GEMM_NV; v++) f.get(tile).get(acc[row * GEMM_NV + v]).v128Store(16 * (row * GEMM_NV + v));
+    f.i32Const(0).set(r);
+    f.block().loop();
+    f.get(r).get(validRows).i32GeS().get(r).i32Const(GEMM_MR).i32GeS().i32Or().brIf(1);
+    f.i32Const(0).set(q);
+    f.block().loop();
+    f.get(q).get(validCols).i32GeS().get(q).i32Const(GEMM_NR).i32GeS().i32Or().brIf(1);
+    // sum = tile[r][q] (+ C[i + r][j + q])
+    f.get(tile).get(r).i32Const(GEMM_NR).i32Mul().get(q).i32Add().i32Const(4).i32Mul().i32Add().f32Load(0).set(sum);
+    f.get(pc).get(r).get(ldc).i32Mul().i32Add().get(q).i32Const(4).i32Mul().i32Add().set(kb);
+    f.get(accumulate).if().get(sum).get(kb).f32Load(0).f32Add().set(sum).end();
+    f.get(kb).get(sum).f32Store(0);
+    f.addTo(q, 1);
+    f.br(0);
+    f.end().end();
+    f.addTo(r, 1);
+    f.br(0);
+    f.end().end();
+  }
+  f.end();
+  f.addTo(i, GEMM_MR);
+  f.get(panelA).get(kc).i32Const(strideA).i32Mul().i32Add().set(panelA);
+  f.br(0);
+  f.end().end();
+  f.addTo(j, GEMM_NR);
+  f.get(panelB).get(kc).i32Const(strideB).i32Mul().i32Add().set(panelB);
+  f.br(0);
+  f.end().end();
+  return f;
+}
+
+/**
+ * `adam(n, w, g, m, v, wOut, mOut, vOut, l2, beta1, beta2, lrC1, c2, epsilon, shrink)` over the
+ * first n − n mod 4 elements (the caller finishes the tail):
+ * g ← g + l2·w; m' = β1 m + (1−β1) g; v' = β2 v + (1−β2) g²;
+ * w' = w − lrC1·m' / (√(c2·v') + ε) − shrink·w. Outputs may alias inputs.
+ */
+function adamFunction(): FunctionBuilder {
+  const f = new FunctionBuilder('adam', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'f32', 'f32', 'f32', 'f32', 'f32', 'f32', 'f32']);
+  const [n, w, g, m, v, wo, mo, vo, ...scalars] = f.params;
+  const [l2, b1, b2, lrC1, c2, eps, shrink] = scalars.map((s) => {
+    const vec = f.local('v128');
+    f.get(s).f32x4Splat().set(vec);
+    return vec;
+  });
+  const ob1 = f.local('v128');
+  const ob2 = f.local('v128');
+  f.f32Const(1).f32x4Splat().get(b1).f32x4Sub().set(ob1);
+  f.f32Const(1).f32x4Splat().get(b2).f32x4Sub().set(ob2);
+  const offset = f.local('i32');
+  const end = f.local('i32');
+  const wi = f.local('v128');
+  const gi = f.local('v128');
+  const mi = f.local('v128');
+  const vi = f.local('v128');
+  f.get(n).i32Const(4).i32Mul().i32Const(-16).i32And().set(end);
+  f.i32Const(0).set(offset);
+  const at = (base: Local) => f.get(base).get(offset).i32Add();
+  f.block().loop();
+  f.get(offset).get(end).i32GeS().brIf(1);
+  at(w).v128Load().set(wi);
+  at(g).v128Load().get(l2).get(wi).f32x4Mul().f32x4Add().set(gi);
+  at(m).v128Load().get(b1).f32x4Mul().get(ob1).get(gi).f32x4Mul().f32x4Add().set(mi);
+  at(v).v128Load().get(b2).f32x4Mul().get(ob2).get(gi).get(gi).f32x4Mul().f32x4Mul().f32x4Add().set(vi);
+  at(mo).get(mi).v128Store();
+  at(vo).get(vi).v128Store();
+  at(wo);
+  f.get(wi);
+  f.get(lrC1).get(mi).f32x4Mul();
+  f.get(c2).get(vi).f32x4Mul().f32x4Sqrt().get(eps).f32x4Add();
+  f.f32x4Div().f32x4Sub();
+  f.get(shrink).get(wi).f32x4Mul().f32x4Sub();
+  f.v128Store();
+  f.addTo(offset, 16);
+  f.br(0);
+  f.end().end();
+  return f;
+}
+
+/** The kernels' exports. */
+export interface SimdKernels {
+  packA(mc: number, kc: number, a: number, rsA: number, csA: number, dst: number): void;
+  packB(kc: number, N: number, b: number, rsB: number, csB: number, dst: number): void;
+  macroKernel(mc: number, N: number, kc: number, pa: number, pb: number, c: number, ldc: number, accumulate: number, tile: number): void;
+  adam(n: number, w: number, g: number, m: number, v: number, wOut: number, mOut: number, vOut: number, l2: number, beta1: number, beta2: number, lrC1: number, c2: number, epsilon: number, shrink: number): void;
+}
+
+/** The module's bytes (exposed for tests and for inspection with external tools). */
+export function simdKernelModuleBytes(): Uint8Array {
+  return assembleModule([packAFunction(), packBFunction(), macroKernelFunction(), adamFunction()]);
+}
+
+/**
+ * The parts of the WebAssembly JS API used here, typed locally: the lib compiles without DOM types
+ * and Node's types do not declare the `WebAssembly` global.
+ */
+export interface WasmMemoryLike {
+  readonly buffer: ArrayBuffer;
+}
+interface WebAssemblyApi {
+  Memory: new (descriptor: { initial: number; maximum?: number }) => WasmMemoryLike;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+}
+
+/** The engine's `WebAssembly` object, if any. */
+export function webAssemblyApi(): WebAssemblyApi | undefined {
+  return (globalThis as unknown as { WebAssembly?: WebAssemblyApi }).WebAssembly;
+}
+
+/** Whether `x` is a `WebAssembly.Memory`. */
+export function isWasmMemory(x: unknown): x is WasmMemoryLike {
+  const api = webAssemblyApi();
+  return !!api && x instanceof api.Memory;
+}
+
+const instances = new WeakMap<WasmMemoryLike, SimdKernels>();
+
+/**
+ * Instantiates the kernels on `memory` (synchronously; once per memory). Throws where the engine
+ * lacks wasm SIMD, which callers treat as "use the backend's own kernels".
+ */
+export function simdKernelsFor(memory: WasmMemoryLike): SimdKernels {
+  let kernels = instances.get(memory);
+  if (!kernels) {
+    const api = webAssemblyApi();
+    if (!api) throw new Error('simd kernels: this engine has no WebAssembly');
+    const module = new api.Module(simdKernelModuleBytes());
+    const instance = new api.Instance(module, { env: { memory } });
+    kernels = instance.exports as SimdKernels;
+    instances.set(memory, kernels);
+  }
+  return kernels;
+}
