@@ -24,6 +24,36 @@ const GEMM_NV = 2;
 export const GEMM_NR = 4 * GEMM_NV;
 
 /**
+ * Emits the element-wise copy of one panel for packA/packB: for p < depth, for lane < width,
+ * `*dst++ = first + lane < limit ? base[(first + lane)·laneStride + p·depthStride] : 0`.
+ * (A panel's lanes are rows of A; B's are columns of B.)
+ */
+function partialPanel(
+  f: FunctionBuilder,
+  o: { base: Local; first: Local; limit: Local; width: number; laneStride: Local; depthStride: Local; depth: Local; dst: Local; p: Local; lane: Local; src: Local },
+): void {
+  f.i32Const(0).set(o.p);
+  f.block().loop();
+  f.get(o.p).get(o.depth).i32GeS().brIf(1);
+  f.i32Const(0).set(o.lane);
+  f.block().loop();
+  f.get(o.lane).i32Const(o.width).i32GeS().brIf(1);
+  f.get(o.first).get(o.lane).i32Add().get(o.limit).i32LtS().if();
+  f.get(o.base).get(o.first).get(o.lane).i32Add().get(o.laneStride).i32Mul().i32Add().get(o.p).get(o.depthStride).i32Mul().i32Add().set(o.src);
+  f.get(o.dst).get(o.src).f32Load(0).f32Store(0);
+  f.else();
+  f.get(o.dst).f32Const(0).f32Store(0);
+  f.end();
+  f.addTo(o.dst, 4);
+  f.addTo(o.lane, 1);
+  f.br(0);
+  f.end().end();
+  f.addTo(o.p, 1);
+  f.br(0);
+  f.end().end();
+}
+
+/**
  * `packA(mc, kc, a, rsA, csA, dst)`: copies the mc × kc block of A (element (i, p) at
  * a + i·rsA + p·csA) into row panels of `GEMM_MR` rows, each laid out p-major
  * (`dst[panel][p][r]`), zero-padding the last panel. Any strides, so Aᵀ packs as cheaply as A.
@@ -57,25 +87,7 @@ function packAFunction(): FunctionBuilder {
   f.else();
   {
     // The last, partial panel: rows past mc are zeros.
-    f.i32Const(0).set(p);
-    f.block().loop();
-    f.get(p).get(kc).i32GeS().brIf(1);
-    f.i32Const(0).set(r);
-    f.block().loop();
-    f.get(r).i32Const(GEMM_MR).i32GeS().brIf(1);
-    f.get(i).get(r).i32Add().get(mc).i32LtS().if();
-    f.get(a).get(i).get(r).i32Add().get(rsA).i32Mul().i32Add().get(p).get(csA).i32Mul().i32Add().set(src);
-    f.get(dst).get(src).f32Load(0).f32Store(0);
-    f.else();
-    f.get(dst).f32Const(0).f32Store(0);
-    f.end();
-    f.addTo(dst, 4);
-    f.addTo(r, 1);
-    f.br(0);
-    f.end().end();
-    f.addTo(p, 1);
-    f.br(0);
-    f.end().end();
+    partialPanel(f, { base: a, first: i, limit: mc, width: GEMM_MR, laneStride: rsA, depthStride: csA, depth: kc, dst, p, lane: r, src });
   }
   f.end();
   f.addTo(i, GEMM_MR);
@@ -112,25 +124,8 @@ function packBFunction(): FunctionBuilder {
   }
   f.else();
   {
-    f.i32Const(0).set(p);
-    f.block().loop();
-    f.get(p).get(kc).i32GeS().brIf(1);
-    f.i32Const(0).set(q);
-    f.block().loop();
-    f.get(q).i32Const(GEMM_NR).i32GeS().brIf(1);
-    f.get(j).get(q).i32Add().get(N).i32LtS().if();
-    f.get(b).get(p).get(rsB).i32Mul().i32Add().get(j).get(q).i32Add().get(csB).i32Mul().i32Add().set(src);
-    f.get(dst).get(src).f32Load(0).f32Store(0);
-    f.else();
-    f.get(dst).f32Const(0).f32Store(0);
-    f.end();
-    f.addTo(dst, 4);
-    f.addTo(q, 1);
-    f.br(0);
-    f.end().end();
-    f.addTo(p, 1);
-    f.br(0);
-    f.end().end();
+    // A partial or strided panel, one element at a time; columns past N are zeros.
+    partialPanel(f, { base: b, first: j, limit: N, width: GEMM_NR, laneStride: csB, depthStride: rsB, depth: kc, dst, p, lane: q, src });
   }
   f.end();
   f.addTo(j, GEMM_NR);
