@@ -16,13 +16,12 @@
  * Only 32-bit keys (float32-representable scores) take this path; the caller falls back to the full
  * sort for 64-bit keys.
  */
+import { radixSortKeys, RADIX_SORT_HISTOGRAM_SIZE } from './sort';
+
 /** The epsilon in the official AP denominator, Σ prec@pos / (P + 1e-8). */
 export const OFFICIAL_AP_EPSILON = 1e-8;
 
 const SHIFT = 16; // lookup on the top 16 bits of the key
-const BITS = 11;
-const RADIX = 1 << BITS;
-const MASK = RADIX - 1;
 
 /** Reusable buffers of {@link narrowAveragePrecision}. */
 export class ApWorkspace {
@@ -33,7 +32,7 @@ export class ApWorkspace {
   gap = new Float64Array(0);
   equal = new Float64Array(0);
   start = new Uint32Array((1 << (32 - SHIFT)) + 1);
-  readonly hist = new Uint32Array(3 * RADIX);
+  readonly hist = new Uint32Array(RADIX_SORT_HISTOGRAM_SIZE);
 
   ensure(n: number): void {
     if (this.pk.length >= n) return;
@@ -72,7 +71,7 @@ export function narrowAveragePrecision(
   }
   if (P === 0) return { ap: 0, positives: 0 };
   // 2. Stable sort of the positives by key → ascending (key, position).
-  if (radixSortWithIndex(pk, pi, ws.pk2, ws.pi2, P, ws.hist)) {
+  if (radixSortKeys(pk, pi, ws.pk2, ws.pi2, P, ws.hist)) {
     pk = ws.pk2;
     pi = ws.pi2;
   }
@@ -149,52 +148,3 @@ export function narrowAveragePrecision(
   return { ap: sum / P, positives: P };
 }
 
-/**
- * Stable LSD radix sort of 32-bit keys with a 32-bit payload (three 11-bit passes, constant digits
- * skipped). Returns true when the result is in the scratch buffers `k2`, `v2`.
- */
-function radixSortWithIndex(k1: Uint32Array, v1: Uint32Array, k2: Uint32Array, v2: Uint32Array, n: number, hist: Uint32Array): boolean {
-  if (n < 2) return false;
-  hist.fill(0);
-  for (let i = 0; i < n; i++) {
-    const k = k1[i];
-    hist[k & MASK]++;
-    hist[RADIX + ((k >>> BITS) & MASK)]++;
-    hist[2 * RADIX + (k >>> (2 * BITS))]++;
-  }
-  let swapped = false;
-  let kIn = k1;
-  let vIn = v1;
-  let kOut = k2;
-  let vOut = v2;
-  for (let p = 0; p < 3; p++) {
-    const base = p * RADIX;
-    let sumCounts = 0;
-    let skip = false;
-    for (let d = 0; d < RADIX; d++) {
-      const c = hist[base + d];
-      if (c === n) {
-        skip = true;
-        break;
-      }
-      hist[base + d] = sumCounts;
-      sumCounts += c;
-    }
-    if (skip) continue;
-    const shift = p * BITS;
-    for (let i = 0; i < n; i++) {
-      const k = kIn[i];
-      const pos = hist[base + ((k >>> shift) & MASK)]++;
-      kOut[pos] = k;
-      vOut[pos] = vIn[i];
-    }
-    const tk = kIn;
-    kIn = kOut;
-    kOut = tk;
-    const tv = vIn;
-    vIn = vOut;
-    vOut = tv;
-    swapped = !swapped;
-  }
-  return swapped;
-}

@@ -18,6 +18,8 @@
 const BITS = 11;
 const RADIX = 1 << BITS;
 const MASK = RADIX - 1;
+/** Histogram entries {@link radixSortKeys} needs (three passes of 2¹¹ buckets). */
+export const RADIX_SORT_HISTOGRAM_SIZE = 3 * RADIX;
 
 /**
  * One column ready to sort: keys (`lo`, plus `hi` when `wide`), labels and the count `n`. Buffers are
@@ -165,7 +167,7 @@ export class SortableColumn {
     if (n < 2) return;
     const hist = this.hist;
     if (!this.wide) {
-      if (radixSortNarrow(this.lo, this.labels, this.lo2, this.labels2, n, hist)) {
+      if (radixSortKeys(this.lo, this.labels, this.lo2, this.labels2, n, hist)) {
         const k = this.lo;
         this.lo = this.lo2;
         this.lo2 = k;
@@ -220,11 +222,13 @@ export class SortableColumn {
 }
 
 /**
- * Stable LSD radix sort of 32-bit keys with a byte payload, three 11-bit passes (skipping passes
- * whose digit is constant). Returns true when the result ended in the scratch buffers (`k2`, `l2`).
+ * Stable LSD radix sort of 32-bit keys with a payload (the label bytes of a column, or the
+ * positives' indices in the AP kernel), three 11-bit passes, skipping passes whose digit is
+ * constant. `hist` needs {@link RADIX_SORT_HISTOGRAM_SIZE} entries. Returns true when the result ended in the scratch buffers
+ * (`k2`, `v2`).
  */
-function radixSortNarrow(k1: Uint32Array, l1: Uint8Array, k2: Uint32Array, l2: Uint8Array, n: number, hist: Uint32Array): boolean {
-  hist.fill(0, 0, 3 * RADIX);
+export function radixSortKeys<P extends Uint8Array | Uint32Array>(k1: Uint32Array, v1: P, k2: Uint32Array, v2: P, n: number, hist: Uint32Array): boolean {
+  hist.fill(0, 0, RADIX_SORT_HISTOGRAM_SIZE);
   for (let i = 0; i < n; i++) {
     const k = k1[i];
     hist[k & MASK]++;
@@ -233,9 +237,9 @@ function radixSortNarrow(k1: Uint32Array, l1: Uint8Array, k2: Uint32Array, l2: U
   }
   let swapped = false;
   let kIn = k1;
-  let lIn = l1;
+  let vIn = v1;
   let kOut = k2;
-  let lOut = l2;
+  let vOut = v2;
   for (let p = 0; p < 3; p++) {
     const base = p * RADIX;
     if (!prefixSums(hist, base, n)) continue;
@@ -244,14 +248,14 @@ function radixSortNarrow(k1: Uint32Array, l1: Uint8Array, k2: Uint32Array, l2: U
       const k = kIn[i];
       const pos = hist[base + ((k >>> shift) & MASK)]++;
       kOut[pos] = k;
-      lOut[pos] = lIn[i];
+      vOut[pos] = vIn[i];
     }
     const tk = kIn;
     kIn = kOut;
     kOut = tk;
-    const tl = lIn;
-    lIn = lOut;
-    lOut = tl;
+    const tv = vIn;
+    vIn = vOut;
+    vOut = tv;
     swapped = !swapped;
   }
   return swapped;
@@ -280,7 +284,7 @@ function orderKey32(b: number): number {
   return b & 0x80000000 ? ~b >>> 0 : (b | 0x80000000) >>> 0;
 }
 
-/** Turns counts into start offsets in place; false when one bucket holds all n keys (pass not needed). */
+/** Turns counts into start offsets in place; false when one bucket holds all n keys (pass not needed, also for n < 2). */
 function prefixSums(hist: Uint32Array, base: number, n: number): boolean {
   let sum = 0;
   for (let d = 0; d < RADIX; d++) {
