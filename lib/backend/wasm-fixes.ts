@@ -29,7 +29,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { heapGemm } from './simd/gemm';
 import { simdHeap } from './simd/backend-heap';
-import type { WasmMemoryLike } from './simd/kernels';
+import type { WasmBackendHeapLike } from './simd/backend-heap';
 
 /** The parts of tfjs' `TensorInfo` a kernel sees. */
 interface TensorInfoLike {
@@ -39,13 +39,11 @@ interface TensorInfoLike {
 }
 
 /** The parts of the wasm backend (`BackendWasm`) the fixes use. */
-interface WasmBackendLike {
+interface WasmBackendLike extends WasmBackendHeapLike {
   makeOutput(shape: number[], dtype: tf.DataType): TensorInfoLike;
   typedArrayFromHeap(t: TensorInfoLike): Float32Array;
   disposeData(dataId: object, force?: boolean): boolean;
   incRef(dataId: object): void;
-  getMemoryOffset(dataId: object): number;
-  wasm: { asm: { memory: WasmMemoryLike }; _malloc(bytes: number): number; _free(ptr: number): void };
 }
 
 type KernelArgs = {

@@ -108,13 +108,7 @@ function squareMatMulGflops(): Record<string, number> {
 export function matMulEfficiency(): MatMulEfficiency {
   const best = squareMatMulGflops();
   const bestGflops = Math.max(...Object.values(best));
-  setWasmSimdKernelsEnabled(false);
-  let xnnpack: Record<string, number>;
-  try {
-    xnnpack = squareMatMulGflops();
-  } finally {
-    setWasmSimdKernelsEnabled(true);
-  }
+  const xnnpack = withoutSimdKernels(squareMatMulGflops);
   const { model, x, y } = benchmarkSetup('mlp');
   const dims = [4096, 512, 256, 10];
   const forwardFlops = dims.slice(1).reduce((s, d, i) => s + 2 * 128 * dims[i] * d, 0);
@@ -191,30 +185,39 @@ export function wasmFixSpeedups(log: (line: string) => void = () => {}): Record<
     out[fix] = entry;
   }
   // The fused optimizer kernels (lib/backend/fixes/fused-optimizer) against Adam written with tf ops.
-  const fused: Record<string, unknown> = {};
-  for (const kind of ['mlp', 'cnn'] as const) {
-    const after = measureTrainingThroughput(kind, 3, 1, { fusedOptimizer: true }).imagesPerSecond;
-    const before = measureTrainingThroughput(kind, 3, 1, { fusedOptimizer: false }).imagesPerSecond;
-    fused[kind] = { before, after, speedup: after / before };
-    log(`fix fusedOptimizer on ${kind}: before ${before.toFixed(1)} img/s, after ${after.toFixed(1)} img/s`);
-  }
-  out.fusedOptimizer = fused;
+  out.fusedOptimizer = switchSpeedups('fusedOptimizer', (kind, on) => measureTrainingThroughput(kind, 3, 1, { fusedOptimizer: on }).imagesPerSecond, log);
   // The SIMD kernels (matrix product, Adam) against the fixes' fallbacks (XNNPACK after explicit
   // transposes, the JS Adam loop).
-  const simd: Record<string, unknown> = {};
-  for (const kind of ['mlp', 'cnn'] as const) {
-    const after = measureTrainingThroughput(kind, 3, 1).imagesPerSecond;
-    setWasmSimdKernelsEnabled(false);
-    let before: number;
-    try {
-      before = measureTrainingThroughput(kind, 3, 1).imagesPerSecond;
-    } finally {
-      setWasmSimdKernelsEnabled(true);
-    }
-    simd[kind] = { before, after, speedup: after / before };
-    log(`fix simdKernels on ${kind}: before ${before.toFixed(1)} img/s, after ${after.toFixed(1)} img/s`);
-  }
-  out.simdKernels = simd;
+  out.simdKernels = switchSpeedups(
+    'simdKernels',
+    (kind, on) => {
+      const run = () => measureTrainingThroughput(kind, 3, 1).imagesPerSecond;
+      return on ? run() : withoutSimdKernels(run);
+    },
+    log,
+  );
   return out;
+}
+
+/** Before/after throughput of one switch on both models: `measure(kind, true)` with it on, `false` off. */
+function switchSpeedups(name: string, measure: (kind: BenchmarkModel, on: boolean) => number, log: (line: string) => void): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const kind of ['mlp', 'cnn'] as const) {
+    const after = measure(kind, true);
+    const before = measure(kind, false);
+    out[kind] = { before, after, speedup: after / before };
+    log(`fix ${name} on ${kind}: before ${before.toFixed(1)} img/s, after ${after.toFixed(1)} img/s`);
+  }
+  return out;
+}
+
+/** Runs `f` with the SIMD kernels switched off (their fallbacks run), switching them back on after. */
+function withoutSimdKernels<T>(f: () => T): T {
+  setWasmSimdKernelsEnabled(false);
+  try {
+    return f();
+  } finally {
+    setWasmSimdKernelsEnabled(true);
+  }
 }
 
