@@ -12,3 +12,4 @@ export {
 } from './validate';
 export type { Matrix, Range } from './validate';
 export { seededRandom, mixSeeds, permutation } from './random';
+export { checkOptionKeys, closestMatch, editDistance, suggestion } from './options';

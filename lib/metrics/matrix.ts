@@ -173,15 +173,7 @@ function checkShape<M extends { rows: number; cols: number }>(
   return m;
 }
 
-/**
- * Rejects option names the function does not know (a misspelt option would otherwise be ignored
- * silently and the default used): `fn: unknown option 'thresold' (known: threshold, …)`.
- */
-export function checkOptionKeys(options: object, known: readonly string[], fn: string): void {
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) fail(fn, undefined, `unknown option '${key}' (known: ${known.join(', ')})`);
-  }
-}
+export { checkOptionKeys } from '../core/options';
 
 /** The checked, canonical inputs of a metric: scores, targets and an optional mask of known labels. */
 export interface MetricInputs {
