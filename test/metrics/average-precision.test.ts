@@ -277,6 +277,6 @@ describe('input checks name the function, the argument and the problem', () => {
     fn(() => meanAveragePrecision([[0.1]], [[1]], { emptyClasses: 'nan' as never }), /argument 'emptyClasses' must be one of 'zero', 'skip'/);
     fn(() => meanAveragePrecision([[0.1]], [[1]], { average: 'samples' as never }), /argument 'average' must be one of 'macro', 'micro', 'weighted', 'none'/);
     fn(() => meanAveragePrecision([[0.1]], [[1]], 3 as never), /argument 'options' must be an object/);
-    fn(() => meanAveragePrecision([[0.1]], [[1]], { tie: 'sklearn' } as never), /meanAveragePrecision: unknown option 'tie' \(known: ties, emptyClasses, average, mask\)/);
+    fn(() => meanAveragePrecision([[0.1]], [[1]], { tie: 'sklearn' } as never), /meanAveragePrecision: unknown option 'tie' \(did you mean 'ties'\? known: ties, emptyClasses, average, mask\)/);
   });
 });

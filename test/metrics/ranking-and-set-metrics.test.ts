@@ -107,7 +107,7 @@ describe('set metrics', () => {
   test('input checks', () => {
     assert.throws(() => hammingLoss([[0.1]], [[2]]), (e: unknown) => e instanceof AslInputError && /hammingLoss: argument 'targets' must contain only 0 and 1/.test(e.message));
     assert.throws(() => rankingLoss([[0.1]], [[1]], { mask: [[1, 0]] }), (e: unknown) => e instanceof AslInputError && /rankingLoss: argument 'mask' must have the shape/.test(e.message));
-    assert.throws(() => oneError([[0.1]], [[1]], { masks: [[1]] } as never), (e: unknown) => e instanceof AslInputError && /oneError: unknown option 'masks' \(known: mask\)/.test(e.message));
+    assert.throws(() => oneError([[0.1]], [[1]], { masks: [[1]] } as never), (e: unknown) => e instanceof AslInputError && /oneError: unknown option 'masks' \(did you mean 'mask'\? known: mask\)/.test(e.message));
     assert.throws(() => coverageError([[0.1]], [[1]], 'x' as never), (e: unknown) => e instanceof AslInputError && /coverageError: argument 'options' must be an object/.test(e.message));
   });
 });

@@ -167,6 +167,6 @@ describe('thresholdMetrics input checks', () => {
     fn(() => topKThresholdMetrics(S, Y, 1.5), /topKThresholdMetrics: argument 'k' must be a positive integer/);
     fn(() => thresholdMetrics(S, [[1, 0, 3]]), /thresholdMetrics: argument 'targets' must have the shape of 'scores'/);
     fn(() => thresholdMetrics([[NaN]], [[1]]), /thresholdMetrics: argument 'scores' must be finite, found NaN/);
-    fn(() => thresholdMetrics(S, Y, { thresold: 0.8 } as never), /thresholdMetrics: unknown option 'thresold' \(known: threshold, comparison/);
+    fn(() => thresholdMetrics(S, Y, { thresold: 0.8 } as never), /thresholdMetrics: unknown option 'thresold' \(did you mean 'threshold'\? known: threshold, comparison/);
   });
 });
