@@ -7,8 +7,10 @@
  */
 import * as path from 'node:path';
 import { fail } from '../core/errors';
-import { imageAugmentation, ImageFileDataset, type ImageLoaderOptions } from './image-files';
-import { parseJsonText, readTextFile } from './json-file';
+import { IMAGE_LOADER_OPTION_KEYS, imageAugmentation, ImageFileDataset, type ImageLoaderOptions } from './image-files';
+import { checkOptionKeys } from '../core/options';
+import { readTextFile, requireFolder } from './files';
+import { parseJsonText } from './json-file';
 
 /** The parsed label structure of an instances file (no images touched). */
 export interface CocoLabels {
@@ -24,57 +26,67 @@ export interface CocoLabels {
   droppedEmpty: number;
 }
 
-interface CocoJson {
-  images?: unknown;
-  annotations?: unknown;
-  categories?: unknown;
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
-/** Parses and validates COCO instances JSON text; errors name `source` and the offending id. */
+/**
+ * Parses and validates COCO instances JSON text (a UTF-8 byte-order mark is accepted); errors name
+ * `source` and the offending entry. A file with no categories or no images, or where no image is
+ * left with a label, is an error (not a dataset of 0 samples or of all-negative rows).
+ */
 export function parseCocoInstances(text: string, source = 'instances.json', keepEmpty = false): CocoLabels {
   const fn = 'parseCocoInstances';
-  const json = parseJsonText(text, source, fn) as CocoJson;
-  if (!json || typeof json !== 'object' || Array.isArray(json)) fail(fn, undefined, `${source}: top level must be a JSON object`);
-  for (const key of ['images', 'annotations', 'categories'] as const) {
-    if (!Array.isArray(json[key])) fail(fn, undefined, `${source}: missing '${key}' array`);
-  }
-  const cats = json.categories as Array<{ id?: unknown; name?: unknown }>;
-  cats.forEach((c, i) => {
-    if (!c || !Number.isInteger(c.id) || typeof c.name !== 'string') {
-      fail(fn, undefined, `${source}: categories[${i}] needs an integer 'id' and a string 'name'`);
+  const json = parseJsonText(text, source, fn);
+  if (!isRecord(json)) return fail(fn, undefined, `${source}: top level must be a JSON object`);
+  const list = (key: 'images' | 'annotations' | 'categories'): unknown[] => {
+    const v = json[key];
+    return Array.isArray(v) ? v : fail(fn, undefined, `${source}: missing '${key}' array`);
+  };
+  const [imageList, annotationList, categoryList] = [list('images'), list('annotations'), list('categories')];
+  if (categoryList.length === 0) fail(fn, undefined, `${source}: 'categories' is empty, so there are no classes`);
+  if (imageList.length === 0) fail(fn, undefined, `${source}: 'images' is empty, so there are no samples`);
+  const cats = categoryList.map((c, i) => {
+    if (!isRecord(c) || typeof c.id !== 'number' || !Number.isInteger(c.id) || typeof c.name !== 'string' || c.name === '') {
+      return fail(fn, undefined, `${source}: categories[${i}] needs an integer 'id' and a non-empty string 'name'`);
     }
+    return { id: c.id, name: c.name };
   });
-  const sorted = [...cats].sort((a, b) => (a.id as number) - (b.id as number));
-  for (let i = 1; i < sorted.length; i++) {
-    if (sorted[i].id === sorted[i - 1].id) fail(fn, undefined, `${source}: duplicate category id ${String(sorted[i].id)}`);
-  }
-  const categoryIds = sorted.map((c) => c.id as number);
-  const classNames = sorted.map((c) => c.name as string);
+  cats.sort((a, b) => a.id - b.id);
+  const names = new Set<string>();
+  cats.forEach((c, i) => {
+    if (i > 0 && c.id === cats[i - 1].id) fail(fn, undefined, `${source}: duplicate category id ${c.id}`);
+    if (names.has(c.name)) fail(fn, undefined, `${source}: two categories are named '${c.name}'`);
+    names.add(c.name);
+  });
+  const categoryIds = cats.map((c) => c.id);
+  const classNames = cats.map((c) => c.name);
   const classOf = new Map(categoryIds.map((id, i) => [id, i]));
-  const images = json.images as Array<{ id?: unknown; file_name?: unknown }>;
   const rowOf = new Map<number, number>();
-  images.forEach((im, i) => {
-    if (!im || !Number.isInteger(im.id) || typeof im.file_name !== 'string') {
-      fail(fn, undefined, `${source}: images[${i}] needs an integer 'id' and a string 'file_name'`);
+  const images = imageList.map((im, i) => {
+    if (!isRecord(im) || typeof im.id !== 'number' || !Number.isInteger(im.id) || typeof im.file_name !== 'string' || im.file_name === '') {
+      return fail(fn, undefined, `${source}: images[${i}] needs an integer 'id' and a non-empty string 'file_name'`);
     }
-    if (rowOf.has(im.id as number)) fail(fn, undefined, `${source}: duplicate image id ${String(im.id)}`);
-    rowOf.set(im.id as number, i);
+    if (rowOf.has(im.id)) fail(fn, undefined, `${source}: duplicate image id ${im.id}`);
+    rowOf.set(im.id, i);
+    return { id: im.id, fileName: im.file_name };
   });
   const k = classNames.length;
   const all = new Uint8Array(images.length * k);
   const annotated = new Uint8Array(images.length);
-  (json.annotations as Array<{ id?: unknown; image_id?: unknown; category_id?: unknown }>).forEach((a, i) => {
-    const aid = a && a.id !== undefined ? `annotation id ${String(a.id)}` : `annotations[${i}]`;
-    if (!a || !Number.isInteger(a.image_id) || !Number.isInteger(a.category_id)) {
-      fail(fn, undefined, `${source}: ${aid} needs integer 'image_id' and 'category_id'`);
+  annotationList.forEach((a, i) => {
+    const aid = isRecord(a) && (typeof a.id === 'number' || typeof a.id === 'string') ? `annotation id ${a.id}` : `annotations[${i}]`;
+    if (!isRecord(a) || typeof a.image_id !== 'number' || !Number.isInteger(a.image_id) || typeof a.category_id !== 'number' || !Number.isInteger(a.category_id)) {
+      return fail(fn, undefined, `${source}: ${aid} needs integer 'image_id' and 'category_id'`);
     }
-    const row = rowOf.get(a.image_id as number);
-    if (row === undefined) fail(fn, undefined, `${source}: ${aid} refers to unknown image id ${String(a.image_id)}`);
-    const cls = classOf.get(a.category_id as number);
-    if (cls === undefined) fail(fn, undefined, `${source}: ${aid} has unknown class id ${String(a.category_id)} (not in 'categories')`);
+    const row = rowOf.get(a.image_id);
+    if (row === undefined) fail(fn, undefined, `${source}: ${aid} refers to unknown image id ${a.image_id}`);
+    const cls = classOf.get(a.category_id);
+    if (cls === undefined) fail(fn, undefined, `${source}: ${aid} has unknown class id ${a.category_id} (not in 'categories')`);
     all[row * k + cls] = 1;
     annotated[row] = 1;
   });
+  if (annotationList.length === 0) fail(fn, undefined, `${source}: 'annotations' is empty, so no image has a label`);
   const keep: number[] = [];
   for (let i = 0; i < images.length; i++) if (keepEmpty || annotated[i]) keep.push(i);
   const targets = new Uint8Array(keep.length * k);
@@ -82,7 +94,7 @@ export function parseCocoInstances(text: string, source = 'instances.json', keep
   return {
     classNames,
     categoryIds,
-    images: keep.map((i) => ({ id: images[i].id as number, fileName: images[i].file_name as string })),
+    images: keep.map((i) => images[i]),
     targets,
     totalImages: images.length,
     droppedEmpty: images.length - keep.length,
@@ -108,6 +120,8 @@ export function cocoDefaultImageDir(annotations: string): string {
 export async function loadCoco(options: CocoOptions): Promise<ImageFileDataset & { coco: CocoLabels }> {
   const fn = 'loadCoco';
   if (typeof options?.annotations !== 'string') fail(fn, 'annotations', 'must be the path of an instances_*.json file');
+  checkOptionKeys(options, ['annotations', 'images', 'keepEmpty', ...IMAGE_LOADER_OPTION_KEYS], fn);
+  if (options.keepEmpty !== undefined && typeof options.keepEmpty !== 'boolean') fail(fn, 'keepEmpty', `must be a boolean, got ${JSON.stringify(options.keepEmpty)}`);
   const labels = parseCocoInstances(readTextFile(options.annotations, fn), options.annotations, options.keepEmpty ?? false);
   const dir = options.images ?? cocoDefaultImageDir(options.annotations);
   const ds = new ImageFileDataset({
@@ -134,8 +148,10 @@ export interface CocoSplitsOptions extends ImageLoaderOptions {
 export async function loadCocoSplits(options: CocoSplitsOptions): Promise<{ train: ImageFileDataset; val: ImageFileDataset }> {
   const fn = 'loadCocoSplits';
   if (typeof options?.root !== 'string') fail(fn, 'root', 'must be the COCO root folder');
-  const year = options.year ?? 2014;
+  checkOptionKeys(options, ['root', 'year', 'keepEmpty', ...IMAGE_LOADER_OPTION_KEYS], fn);
+  const { root, year = 2014, ...rest } = options;
   if (year !== 2014 && year !== 2017) fail(fn, 'year', `must be 2014 or 2017, got ${String(year)}`);
-  const open = (split: string) => loadCoco({ ...options, annotations: path.join(options.root, 'annotations', `instances_${split}${year}.json`) });
+  requireFolder(root, fn, 'COCO root folder');
+  const open = (split: string) => loadCoco({ ...rest, annotations: path.join(root, 'annotations', `instances_${split}${year}.json`) });
   return { train: await open('train'), val: await open('val') };
 }

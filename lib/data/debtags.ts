@@ -10,10 +10,10 @@
  * Default label set: tags carried by ≥ 50 packages (232 tags). Split: fixed by a hash of the
  * package name (70 % train, 15 % val, 15 % test), so it is stable when the snapshot is rebuilt.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { fail } from '../core/errors';
+import { decodeUtf8, readFileBytes } from './files';
 import { dataDir } from './paths';
 import { fnv1a32, hashTokenRows, SparseFeatureDataset } from './sparse';
 import type { DatasetSplits } from './types';
@@ -35,8 +35,7 @@ export function debtagsSnapshotPath(): string {
 /** Parses a snapshot (gzipped or plain TSV); malformed lines are errors naming the file and line. */
 export function readDebtagsSnapshot(file = debtagsSnapshotPath()): DebtagsPackage[] {
   const fn = 'readDebtagsSnapshot';
-  if (!fs.existsSync(file)) fail(fn, 'file', `no such file: ${file} (build it with: npx tsx scripts/build-debtags.ts)`);
-  let raw = fs.readFileSync(file);
+  let raw = readFileBytes(file, fn, 'build it with: npx tsx scripts/build-debtags.ts');
   if (raw[0] === 0x1f && raw[1] === 0x8b) {
     try {
       raw = zlib.gunzipSync(raw);
@@ -45,7 +44,7 @@ export function readDebtagsSnapshot(file = debtagsSnapshotPath()): DebtagsPackag
     }
   }
   const out: DebtagsPackage[] = [];
-  const lines = raw.toString('utf8').split('\n');
+  const lines = decodeUtf8(raw, file, fn).split('\n');
   lines.forEach((line, i) => {
     if (line === '' || line.startsWith('#')) return;
     const f = line.split('\t');
@@ -56,6 +55,7 @@ export function readDebtagsSnapshot(file = debtagsSnapshotPath()): DebtagsPackag
     if (bad) fail(fn, 'file', `${file}:${i + 1}: '${bad}' is not a facet::tag`);
     out.push({ name: f[0], section: f[1], description: f[2], depends: f[3].split(' ').filter(Boolean), tags });
   });
+  if (out.length === 0) fail(fn, 'file', `${file}: no packages`);
   return out;
 }
 

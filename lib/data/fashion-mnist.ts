@@ -69,6 +69,7 @@ export function readFashionMnistPair(dir: string, prefix: 'train' | 't10k'): Fas
   const images = readIdxFile(imageFile, 3);
   const labels = readIdxFile(labelFile, 1);
   const [count, rows, cols] = images.shape;
+  if (count === 0 || rows === 0 || cols === 0) fail(fn, 'dir', `${imageFile} holds no images (shape [${images.shape.join(', ')}])`);
   if (labels.shape[0] !== count) fail(fn, 'dir', `${labelFile} has ${labels.shape[0]} labels but ${imageFile} has ${count} images`);
   for (let i = 0; i < count; i++) {
     if (labels.data[i] > 9) fail(fn, 'dir', `${labelFile}: label ${labels.data[i]} at item ${i} is not a class 0–9`);

@@ -4,9 +4,9 @@
  * dimension, then the values. Only unsigned bytes (type 0x08) are used by these data sets.
  * Files may be gzipped (detected by the gzip magic bytes 1f 8b).
  */
-import * as fs from 'node:fs';
 import * as zlib from 'node:zlib';
 import { fail } from '../core/errors';
+import { readFileBytes } from './files';
 
 /** A decoded IDX array of unsigned bytes. */
 export interface IdxArray {
@@ -52,8 +52,7 @@ export function parseIdx(buffer: Uint8Array, source = 'buffer', expectedRank?: n
   return { shape, data: new Uint8Array(buf.buffer, buf.byteOffset + header, count) };
 }
 
-/** Reads and decodes an IDX file (gzipped or not); a missing file is an error naming the path. */
+/** Reads and decodes an IDX file (gzipped or not); a missing or unreadable file is an error naming the path. */
 export function readIdxFile(file: string, expectedRank?: number): IdxArray {
-  if (!fs.existsSync(file)) fail('readIdxFile', 'file', `no such file: ${file}`);
-  return parseIdx(fs.readFileSync(file), file, expectedRank);
+  return parseIdx(readFileBytes(file, 'readIdxFile'), file, expectedRank);
 }

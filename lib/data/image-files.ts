@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import sharp from 'sharp';
 import { fail } from '../core/errors';
 import { cutout, randAugmentLite } from './augment';
+import { isFile } from './files';
 import { StreamingDataset, type SampleAugment, type StreamingDatasetInit } from './streaming';
 
 /** One image: its dataset id (for messages) and its file. */
@@ -29,6 +30,21 @@ export function imageAugmentation(kind: ImageAugmentation = 'cutout+randaugment'
     };
   }
   return fail('imageAugmentation', 'kind', `must be 'none', 'cutout' or 'cutout+randaugment', got ${JSON.stringify(kind)}`);
+}
+
+/** The option names of {@link ImageLoaderOptions} (for the loaders' strict option checks). */
+export const IMAGE_LOADER_OPTION_KEYS: readonly string[] = ['imageSize', 'checkImages', 'augmentation'];
+
+/** Checks a class list given by the caller: non-empty, strings, no duplicates (which would merge classes silently). */
+export function checkClassNames(names: readonly string[], fn: string): string[] {
+  if (!Array.isArray(names) || names.length === 0) fail(fn, 'classNames', 'must be a non-empty array of class names');
+  const seen = new Set<string>();
+  for (const n of names) {
+    if (typeof n !== 'string' || n === '') fail(fn, 'classNames', `must hold non-empty strings, got ${JSON.stringify(n)}`);
+    if (seen.has(n)) fail(fn, 'classNames', `names '${n}' twice`);
+    seen.add(n);
+  }
+  return [...names];
 }
 
 /** Common options of the image loaders. */
@@ -75,7 +91,10 @@ export class ImageFileDataset extends StreamingDataset {
     super({ ...init, inputShape: [size, size, 3] });
     if (init.records.length !== this.size) fail(init.name, 'records', `has ${init.records.length} images, targets have ${this.size}`);
     if (init.checkImages ?? true) {
-      for (const r of init.records) if (!fs.existsSync(r.file)) fail(init.name, undefined, `missing image for id ${r.id}: ${r.file}`);
+      for (const r of init.records) {
+        if (isFile(r.file)) continue;
+        fail(init.name, undefined, fs.existsSync(r.file) ? `image for id ${r.id} is a folder, not a file: ${r.file}` : `missing image for id ${r.id}: ${r.file}`);
+      }
     }
     this.records = init.records;
     this.imageSize = size;

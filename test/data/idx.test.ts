@@ -37,7 +37,7 @@ describe('IDX reader', () => {
     assert.throws(() => parseIdx(raw.subarray(0, 9), 'f.idx'), /truncated IDX header/);
     assert.throws(() => parseIdx(Buffer.concat([raw, Buffer.from([0])]), 'f.idx'), /1 unexpected trailing bytes/);
     assert.throws(() => parseIdx(zlib.gzipSync(raw).subarray(0, 20), 'f.gz'), (e: unknown) => e instanceof AslInputError && /f\.gz: corrupt or truncated gzip/.test((e as Error).message));
-    assert.throws(() => readIdxFile('/no/such.idx'), /no such file: \/no\/such\.idx/);
+    assert.throws(() => readIdxFile('/no/such.idx'), /readIdxFile: missing file: \/no\/such\.idx/);
   });
 
   test('readIdxFile reads a file', () => {
