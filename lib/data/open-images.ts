@@ -7,23 +7,25 @@
  */
 import * as path from 'node:path';
 import { fail } from '../core/errors';
+import { checkOptionKeys } from '../core/options';
 import { parseCsv } from './csv';
-import { imageAugmentation, ImageFileDataset, type ImageLoaderOptions } from './image-files';
-import { readTextFile } from './json-file';
+import { readTextFile } from './files';
+import { IMAGE_LOADER_OPTION_KEYS, imageAugmentation, ImageFileDataset, type ImageLoaderOptions } from './image-files';
 
 /** Reads class descriptions: MID → display name, in file order (a `LabelName,DisplayName` header is skipped). */
 export function parseOpenImagesClasses(text: string, source = 'class-descriptions.csv'): Array<{ mid: string; name: string }> {
   const fn = 'parseOpenImagesClasses';
   const out: Array<{ mid: string; name: string }> = [];
   const seen = new Set<string>();
-  for (const r of parseCsv(text, source)) {
-    if (r.line === 1 && /^(LabelName|MID)$/i.test(r.fields[0].trim())) continue;
+  parseCsv(text, source).forEach((r, i) => {
+    if (i === 0 && /^(LabelName|MID)$/i.test(r.fields[0].trim())) return;
     if (r.fields.length < 2) fail(fn, undefined, `${source}:${r.line}: expected 'MID,DisplayName', got ${r.fields.length} column(s)`);
     const mid = r.fields[0].trim();
+    if (mid === '') fail(fn, undefined, `${source}:${r.line}: empty MID`);
     if (seen.has(mid)) fail(fn, undefined, `${source}:${r.line}: duplicate class ${mid}`);
     seen.add(mid);
     out.push({ mid, name: r.fields[1] });
-  }
+  });
   if (out.length === 0) fail(fn, undefined, `${source}: no classes`);
   return out;
 }
@@ -48,12 +50,15 @@ export function parseOpenImagesLabels(
   machineThreshold?: number,
 ): OpenImagesLabels {
   const fn = 'parseOpenImagesLabels';
+  if (machineThreshold !== undefined && !(typeof machineThreshold === 'number' && machineThreshold >= 0 && machineThreshold <= 1)) {
+    fail(fn, 'machineThreshold', `must be a number in [0, 1], got ${JSON.stringify(machineThreshold)}`);
+  }
   const records = parseCsv(text, source);
   if (records.length === 0) fail(fn, undefined, `${source}: empty file`);
   const header = records[0].fields.map((h) => h.trim());
   const col = (name: string) => {
     const i = header.indexOf(name);
-    if (i < 0) fail(fn, undefined, `${source}:1: header has no '${name}' column (got ${header.join(',')})`);
+    if (i < 0) fail(fn, undefined, `${source}:${records[0].line}: header has no '${name}' column (got ${header.join(',')})`);
     return i;
   };
   const [ci, cs, cl, cc] = [col('ImageID'), col('Source'), col('LabelName'), col('Confidence')];
@@ -83,6 +88,10 @@ export function parseOpenImagesLabels(
     if (row === undefined) imageRow.set(id, (row = imageRow.size));
     entries.push([row, c, value]);
   }
+  if (records.length === 1) fail(fn, undefined, `${source}: no label rows after the header`);
+  if (entries.length === 0) {
+    fail(fn, undefined, `${source}: all ${records.length - 1} rows are machine-generated and skipped (pass machineThreshold to use them)`);
+  }
   const n = imageRow.size;
   const targets = new Uint8Array(n * k);
   const mask = new Uint8Array(n * k);
@@ -110,6 +119,7 @@ export async function loadOpenImages(options: OpenImagesOptions): Promise<ImageF
   const fn = 'loadOpenImages';
   if (typeof options?.labels !== 'string') fail(fn, 'labels', 'must be the path of an image-level labels CSV');
   if (typeof options?.classes !== 'string') fail(fn, 'classes', 'must be the path of a class-descriptions CSV');
+  checkOptionKeys(options, ['labels', 'classes', 'images', 'machineThreshold', ...IMAGE_LOADER_OPTION_KEYS], fn);
   const classes = parseOpenImagesClasses(readTextFile(options.classes, fn), options.classes);
   const parsed = parseOpenImagesLabels(readTextFile(options.labels, fn), classes, options.labels, options.machineThreshold);
   const dir = options.images ?? path.dirname(options.labels);
