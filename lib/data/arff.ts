@@ -9,8 +9,10 @@
  * nominal features become their value index.
  */
 import { fail } from '../core/errors';
+import { checkOptionKeys } from '../core/options';
+import { readTextFile, stripBom } from './files';
 import { InMemoryDataset } from './in-memory';
-import { readTextFile } from './json-file';
+import { parseXmlDocument, type XmlElement } from './xml';
 
 interface ArffAttribute {
   name: string;
@@ -22,18 +24,18 @@ interface ArffAttribute {
 export interface ArffData {
   relation: string;
   attributes: ArffAttribute[];
-  /** Rows of raw string values (sparse rows expanded; absent sparse values are '0'). */
+  /** Rows of raw string values (sparse rows expanded: an absent value is '0', or a nominal attribute's first value). */
   rows: Array<{ line: number; values: string[] }>;
 }
 
 function unquote(s: string): string {
   const t = s.trim();
-  if ((t.startsWith("'") && t.endsWith("'")) || (t.startsWith('"') && t.endsWith('"'))) return t.slice(1, -1).replace(/\\(['"\\])/g, '$1');
+  if (t.length >= 2 && ((t.startsWith("'") && t.endsWith("'")) || (t.startsWith('"') && t.endsWith('"')))) return t.slice(1, -1).replace(/\\(['"\\])/g, '$1');
   return t;
 }
 
-/** Splits on commas outside quotes. */
-function splitFields(s: string): string[] {
+/** Splits on commas outside quotes; undefined when a quote is not closed. */
+function splitFields(s: string): string[] | undefined {
   const out: string[] = [];
   let cur = '';
   let q: string | undefined;
@@ -54,6 +56,7 @@ function splitFields(s: string): string[] {
       cur = '';
     } else cur += ch;
   }
+  if (q) return undefined;
   out.push(cur);
   return out.map((f) => f.trim());
 }
@@ -65,7 +68,8 @@ export function parseArff(text: string, source = 'data.arff'): ArffData {
   const attributes: ArffAttribute[] = [];
   const rows: ArffData['rows'] = [];
   let inData = false;
-  const lines = text.split(/\r?\n/);
+  const lines = stripBom(text).split(/\r\n|\n|\r/);
+  const fields = (s: string, at: number): string[] => splitFields(s) ?? fail(fn, undefined, `${source}:${at}: a quote is not closed`);
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i].trim();
     const at = i + 1;
@@ -82,11 +86,15 @@ export function parseArff(text: string, source = 'data.arff'): ArffData {
         let values: string[] | undefined;
         if (type.startsWith('{')) {
           if (!type.endsWith('}')) fail(fn, undefined, `${source}:${at}: nominal type must end with '}'`);
-          values = splitFields(type.slice(1, -1)).map(unquote);
+          values = fields(type.slice(1, -1), at).map(unquote);
+          if (values.length === 1 && values[0] === '') fail(fn, undefined, `${source}:${at}: a nominal type needs at least one value`);
         } else if (!/^(numeric|real|integer)$/i.test(type)) {
           fail(fn, undefined, `${source}:${at}: unsupported attribute type '${type}' (numeric, real, integer or {nominal})`);
         }
-        attributes.push({ name: unquote(m[1]), values, line: at });
+        const name = unquote(m[1]);
+        const twice = attributes.find((a) => a.name === name);
+        if (twice) fail(fn, undefined, `${source}:${at}: attribute '${name}' is declared twice (first on line ${twice.line})`);
+        attributes.push({ name, values, line: at });
       } else if (lower.startsWith('@data')) {
         if (relation === undefined) fail(fn, undefined, `${source}:${at}: @data before @relation`);
         if (attributes.length === 0) fail(fn, undefined, `${source}:${at}: @data before any @attribute`);
@@ -99,18 +107,21 @@ export function parseArff(text: string, source = 'data.arff'): ArffData {
     const n = attributes.length;
     if (line.startsWith('{')) {
       if (!line.endsWith('}')) fail(fn, undefined, `${source}:${at}: sparse row must end with '}'`);
-      const values = new Array<string>(n).fill('0');
-      for (const part of splitFields(line.slice(1, -1))) {
+      const values = attributes.map((a) => (a.values ? a.values[0] : '0'));
+      const given = new Set<number>();
+      for (const part of fields(line.slice(1, -1), at)) {
         if (part === '') continue;
         const m = /^(\d+)\s+(.+)$/.exec(part);
         if (!m) fail(fn, undefined, `${source}:${at}: sparse entry '${part}' is not '<index> <value>'`);
         const idx = Number(m[1]);
         if (idx >= n) fail(fn, undefined, `${source}:${at}: sparse index ${idx} ≥ ${n} attributes`);
+        if (given.has(idx)) fail(fn, undefined, `${source}:${at}: sparse index ${idx} given twice`);
+        given.add(idx);
         values[idx] = unquote(m[2]);
       }
       rows.push({ line: at, values });
     } else {
-      const values = splitFields(line).map(unquote);
+      const values = fields(line, at).map(unquote);
       if (values.length !== n) fail(fn, undefined, `${source}:${at}: ${values.length} values, expected ${n} attributes`);
       rows.push({ line: at, values });
     }
@@ -126,11 +137,29 @@ export function mekaLabelCount(relation: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-/** Label names listed by a MULAN labels XML file (`<label name="…">`, nested hierarchies flattened). */
+/**
+ * Label names listed by a MULAN labels XML file (`<labels><label name="…"/>…</labels>`, read with an
+ * XML parser: comments ignored, entities decoded), nested hierarchies flattened in document order.
+ */
 export function parseMulanLabelsXml(xml: string, source = 'labels.xml'): string[] {
   const fn = 'parseMulanLabelsXml';
-  if (!/<labels[\s>]/.test(xml)) fail(fn, undefined, `${source}: no <labels> element`);
-  const names = [...xml.matchAll(/<label\s+name\s*=\s*(["'])(.*?)\1/g)].map((m) => m[2].replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'"));
+  const root = parseXmlDocument(xml, source, fn);
+  if (root.name !== 'labels') fail(fn, undefined, `${source}: no <labels> element (root element <${root.name}>)`);
+  const names: string[] = [];
+  const lineOfName = new Map<string, number>();
+  const visit = (el: XmlElement): void => {
+    for (const child of el.children) {
+      if (typeof child === 'string' || child.name !== 'label') continue;
+      const name = child.attributes.name;
+      if (!name) fail(fn, undefined, `${source}:${child.line}: a <label> without a name="…" attribute`);
+      const first = lineOfName.get(name);
+      if (first !== undefined) fail(fn, undefined, `${source}:${child.line}: label '${name}' listed twice (first on line ${first})`);
+      lineOfName.set(name, child.line);
+      names.push(name);
+      visit(child);
+    }
+  };
+  visit(root);
   if (names.length === 0) fail(fn, undefined, `${source}: no <label name="…"> entries`);
   return names;
 }
@@ -208,11 +237,14 @@ export function arffToArrays(data: ArffData, labelIdx: readonly number[], source
 export async function loadArff(options: ArffOptions): Promise<InMemoryDataset & { featureNames: string[] }> {
   const fn = 'loadArff';
   if (typeof options?.file !== 'string') fail(fn, 'file', 'must be the path of an .arff file');
+  checkOptionKeys(options, ['file', 'xml', 'labelCount'], fn);
   const data = parseArff(readTextFile(options.file, fn), options.file);
   const names = options.xml ? parseMulanLabelsXml(readTextFile(options.xml, fn), options.xml) : undefined;
   const labelIdx = arffLabelIndices(data, options.file, names, options.labelCount);
   const a = arffToArrays(data, labelIdx, options.file);
   if (a.featureNames.length === 0) fail(fn, undefined, `${options.file}: no feature attributes`);
+  if (data.rows.length === 0) fail(fn, undefined, `${options.file}: no data rows after @data, so there are no samples`);
+  if (!a.targets.includes(1)) fail(fn, undefined, `${options.file}: no row has a positive label, so there is nothing to learn`);
   const ds = new InMemoryDataset({
     name: `arff/${data.relation.split(':')[0].trim()}`,
     classNames: a.classNames,
