@@ -8,7 +8,7 @@
  * targets are kept, O(N·K). With `averagePrecision: false` nothing per sample is kept.
  */
 import { fail } from '../core/errors';
-import { toMetricInputs, type BinaryMatrix, type DenseMatrix, type MetricMatrix } from './matrix';
+import type { BinaryMatrix, DenseMatrix, MetricMatrix } from './matrix';
 import {
   _accumulateCounts,
   _multiLabelReportCompute,
@@ -16,6 +16,7 @@ import {
   type MultiLabelReport,
   type MultiLabelReportOptions,
 } from './report';
+import { _toThresholdInputs } from './threshold-metrics';
 
 /** Options of {@link MultiLabelMetricAccumulator}. */
 export interface MultiLabelMetricAccumulatorOptions extends MultiLabelReportOptions {
@@ -56,12 +57,12 @@ export class MultiLabelMetricAccumulator {
   }
 
   /**
-   * Adds one batch: B×K scores (probabilities, or logits with `scoreType: 'logits'`), B×K 0/1 targets
+   * Adds one batch: B×K scores (probabilities in [0, 1], or logits with `scoreType: 'logits'`), B×K 0/1 targets
    * and an optional B×K 0/1 mask of known labels. Tensors are read, not disposed.
    */
   update(scores: MetricMatrix, targets: MetricMatrix, mask?: MetricMatrix): void {
     const fn = `${FN}.update`;
-    const inputs = toMetricInputs(scores, targets, mask, fn);
+    const inputs = _toThresholdInputs(scores, targets, mask, this.resolved.rule, fn);
     if (this.classes !== undefined && inputs.scores.cols !== this.classes) {
       fail(fn, 'scores', `must have ${this.classes} columns (classes) like the earlier batches or classNames, got ${inputs.scores.cols}`);
     }

@@ -14,12 +14,13 @@ import {
   type ApEmptyClassPolicy,
   type ApTieConvention,
 } from './average-precision';
-import { checkOptionKeys, toMetricInputs, type MetricInputs, type MetricMatrix } from './matrix';
+import { checkOptionKeys, type MetricInputs, type MetricMatrix } from './matrix';
 import { PerClassMetricsTable, defaultClassNames } from './per-class-table';
 import {
   _confusionCounts,
   _predictLabels,
   _thresholdMetricsFromCounts,
+  _toThresholdInputs,
   resolveThresholdOptions,
   type ClassConfusionCounts,
   type ResolvedThresholdOptions,
@@ -276,6 +277,6 @@ export function multiLabelReport(
 ): MultiLabelReport {
   const fn = 'multiLabelReport';
   const resolved = resolveReportOptions(options, fn, ['mask']);
-  const inputs = toMetricInputs(scores, targets, options?.mask, fn);
+  const inputs = _toThresholdInputs(scores, targets, options?.mask, resolved.rule, fn);
   return _multiLabelReportCompute(inputs, _accumulateCounts(inputs, resolved), resolved, fn);
 }

@@ -10,11 +10,19 @@
  * 2PR/(P+R) = 2tp/(2tp+fp+fn) otherwise. Micro F1 equals OF1 / 100.
  *
  * Predictions come from scores through the same {@link ThresholdOptions} as the threshold metrics
- * (default: probability > 0.5). To score ready-made 0/1 predictions, pass them as the scores: with
+ * (default: probability > 0.5, compared in float32; scores outside [0, 1] need `scoreType: 'logits'`).
+ * To score ready-made 0/1 predictions, pass them as the scores: with
  * the defaults 1 > 0.5 and 0 ≤ 0.5.
  */
-import { toMetricInputs, type MetricInputs, type MetricMatrix } from './matrix';
-import { _confusionCounts, _predictLabels, resolveThresholdOptions, type ResolvedThresholdOptions, type ThresholdOptions } from './threshold-metrics';
+import type { MetricInputs, MetricMatrix } from './matrix';
+import {
+  _confusionCounts,
+  _predictLabels,
+  _toThresholdInputs,
+  resolveThresholdOptions,
+  type ResolvedThresholdOptions,
+  type ThresholdOptions,
+} from './threshold-metrics';
 
 /** The four set metrics. */
 export interface SetMetrics {
@@ -73,7 +81,7 @@ export function _setMetricsCompute(inputs: MetricInputs, rule: ResolvedThreshold
 
 function run(scores: MetricMatrix, targets: MetricMatrix, options: ThresholdOptions | undefined, fn: string): SetMetrics {
   const o = resolveThresholdOptions(options, fn);
-  return _setMetricsCompute(toMetricInputs(scores, targets, o.mask, fn), o);
+  return _setMetricsCompute(_toThresholdInputs(scores, targets, o.mask, o, fn), o);
 }
 
 /** Hamming loss, subset accuracy, micro F1 and macro F1 at once (see the module comment). */

@@ -15,9 +15,18 @@
  *
  * Thresholding: a label is predicted when its probability is `> threshold` (default, as the official
  * validate.py and torchmetrics) or `>= threshold` (`comparison: '>='`, as ML-GCN and mmpretrain).
- * Scores are probabilities by default; with `scoreType: 'logits'` the probability σ(z) is compared.
- * Top-k (`topK`): only each sample's k highest-scoring labels are eligible (ties broken by lower class
- * index) and, by default, they must also pass the threshold (ML-GCN `overall_topk`).
+ * The comparison is made in FLOAT32, as the official code makes it: validate.py does
+ * `torch.gt(output, args.thre)` on a float32 tensor, so PyTorch rounds the Python threshold to float32
+ * before comparing. Both the threshold and each score are rounded to float32 (`Math.fround`) first:
+ * a score of exactly float32(0.8) = 0.800000011920929 is NOT `> 0.8`, although it is greater than the
+ * float64 number 0.8. (Scores from float32 tensors or Float32Arrays are unchanged by the rounding.)
+ * Scores are probabilities by default and must lie in [0, 1]: anything else is rejected, since logits
+ * passed as probabilities would be thresholded silently wrong. With `scoreType: 'logits'` the
+ * probability σ(z) of the float32 logit is computed in float64, rounded to float32 and compared
+ * (PyTorch's float32 sigmoid may differ from it by an ulp).
+ * Top-k (`topK`): only each sample's k highest-scoring labels are eligible, ranked by their float32
+ * scores (ties, including scores equal in float32, go to the lower class index) and, by default, they
+ * must also pass the threshold (ML-GCN `overall_topk`).
  */
 import { assertInRange, assertOneOf, describe } from '../core/validate';
 import { fail } from '../core/errors';
@@ -33,11 +42,17 @@ export const THRESHOLD_COMPARISONS: readonly ThresholdComparison[] = ['>', '>=']
 
 /** How scores become 0/1 predictions (shared by threshold and set metrics and the accumulator). */
 export interface ThresholdOptions {
-  /** Probability threshold in [0, 1]. Default 0.5 (the official validate.py uses `--thre 0.8`). */
+  /**
+   * Probability threshold in [0, 1], compared in float32 (rounded with `Math.fround`, as `torch.gt` on
+   * a float32 tensor does). Default 0.5 (the official validate.py uses `--thre 0.8`).
+   */
   threshold?: number;
   /** `'>'` (default; official validate.py, torchmetrics) or `'>='` (ML-GCN, mmpretrain). */
   comparison?: ThresholdComparison;
-  /** `'probabilities'` (default) or `'logits'` (σ(z) is compared with the threshold). */
+  /**
+   * `'probabilities'` (default: scores must be in [0, 1], anything else is an error) or `'logits'`
+   * (any finite score; σ(z) is compared with the threshold).
+   */
   scoreType?: ScoreType;
   /**
    * Predict only among each sample's `topK` highest scores (papers' "top-3" rows). Default: off
@@ -93,15 +108,52 @@ export function resolveThresholdOptions(options: unknown, fn: string): ResolvedT
   };
 }
 
-/** 0/1 predictions of an N×K score matrix under threshold options. */
+/**
+ * Rejects scores outside [0, 1] unless they are declared logits: logits passed as probabilities
+ * would otherwise be thresholded (e.g. every positive logit "passes" 0.8) without any sign of error.
+ */
+export function _checkProbabilityScores(scores: DenseMatrix, rule: Pick<ResolvedThresholdOptions, 'scoreType'>, fn: string): void {
+  if (rule.scoreType === 'logits') return;
+  const d = scores.data;
+  for (let i = 0; i < d.length; i++) {
+    const v = d[i];
+    if (v >= 0 && v <= 1) continue;
+    fail(
+      fn,
+      'scores',
+      `must be probabilities in [0, 1], found ${v} at row ${Math.floor(i / scores.cols)}, column ${i % scores.cols} ` +
+        `(for logits pass scoreType: 'logits')`,
+    );
+  }
+}
+
+/** Converts and checks the inputs of a thresholded metric: {@link toMetricInputs}, then scores in [0, 1] unless logits. */
+export function _toThresholdInputs(
+  scores: unknown,
+  targets: unknown,
+  mask: unknown,
+  rule: Pick<ResolvedThresholdOptions, 'scoreType'>,
+  fn: string,
+): MetricInputs {
+  const inputs = toMetricInputs(scores, targets, mask, fn);
+  _checkProbabilityScores(inputs.scores, rule, fn);
+  return inputs;
+}
+
+/**
+ * 0/1 predictions of an N×K score matrix under threshold options, compared in float32 like the
+ * official `torch.gt(output, thre)`: the threshold and the scores (or σ of the logits) are rounded
+ * to float32 before the comparison; top-k ranks the float32 scores.
+ */
 export function _predictLabels(scores: DenseMatrix, o: ResolvedThresholdOptions): Uint8Array {
   const { data, rows, cols } = scores;
   const out = new Uint8Array(data.length);
   const strict = o.comparison === '>';
   const logits = o.scoreType === 'logits';
-  const thr = o.threshold;
+  const thr = Math.fround(o.threshold);
   for (let j = 0; j < data.length; j++) {
-    const p = logits ? 1 / (1 + Math.exp(-data[j])) : data[j];
+    const s = Math.fround(data[j]);
+    const p = logits ? Math.fround(1 / (1 + Math.exp(-s))) : s;
     out[j] = (strict ? p > thr : p >= thr) ? 1 : 0;
   }
   if (o.topK !== undefined && o.topK < cols) {
@@ -109,13 +161,13 @@ export function _predictLabels(scores: DenseMatrix, o: ResolvedThresholdOptions)
     // Per row, the k best classes in one pass: a small buffer sorted by descending score; a later
     // class enters only with a strictly higher score, so ties keep the lower class index.
     const bestClass = new Int32Array(k);
-    const bestScore = new Float64Array(k);
+    const bestScore = new Float32Array(k);
     const keep = new Uint8Array(k);
     for (let i = 0; i < rows; i++) {
       const base = i * cols;
       let filled = 0;
       for (let c = 0; c < cols; c++) {
-        const v = data[base + c];
+        const v = Math.fround(data[base + c]);
         if (filled === k && !(v > bestScore[k - 1])) continue;
         let q = filled < k ? filled++ : k - 1;
         while (q > 0 && v > bestScore[q - 1]) {
@@ -255,7 +307,7 @@ export function _thresholdMetricsCompute(inputs: MetricInputs, rule: ResolvedThr
  * CP, CR, CF1 (harmonic of CP and CR), CF1MeanOfClasses (mean of per-class F1), OP, OR, OF1 in
  * percent, plus per-class precision/recall/F1 (fractions) and counts. See the module comment.
  *
- * @param scores N×K probabilities (or logits with `scoreType: 'logits'`).
+ * @param scores N×K probabilities in [0, 1] (or logits with `scoreType: 'logits'`); compared in float32.
  * @param targets N×K labels, exactly 0 or 1.
  * @param options threshold (default 0.5), comparison (default `'>'`), scoreType, topK, mask.
  * @example
@@ -264,7 +316,7 @@ export function _thresholdMetricsCompute(inputs: MetricInputs, rule: ResolvedThr
 export function thresholdMetrics(scores: MetricMatrix, targets: MetricMatrix, options?: ThresholdOptions): ThresholdMetrics {
   const fn = 'thresholdMetrics';
   const o = resolveThresholdOptions(options, fn);
-  return _thresholdMetricsCompute(toMetricInputs(scores, targets, o.mask, fn), o);
+  return _thresholdMetricsCompute(_toThresholdInputs(scores, targets, o.mask, o, fn), o);
 }
 
 /**
@@ -280,5 +332,5 @@ export function topKThresholdMetrics(
   const fn = 'topKThresholdMetrics';
   if (!(Number.isInteger(k) && k >= 1)) fail(fn, 'k', `must be a positive integer, got ${JSON.stringify(k)}`);
   const o = resolveThresholdOptions({ ...(options ?? {}), topK: k }, fn);
-  return _thresholdMetricsCompute(toMetricInputs(scores, targets, o.mask, fn), o);
+  return _thresholdMetricsCompute(_toThresholdInputs(scores, targets, o.mask, o, fn), o);
 }

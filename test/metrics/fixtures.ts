@@ -1,7 +1,7 @@
 /** The scikit-learn fixtures (test/fixtures/metrics/sklearn-metrics.json) and a loader for their matrices. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ShapedArray } from '../../lib/index';
+import type { ShapedArray, ThresholdComparison, ThresholdOptions } from '../../lib/metrics/index';
 
 export interface SklearnThresholdFixture {
   hamming_loss: number;
@@ -41,4 +41,15 @@ export const SKLEARN: { provenance: string; cases: SklearnCase[] } = JSON.parse(
 export function scoresOf(c: SklearnCase): ShapedArray {
   const flat = c.scores.flat();
   return { values: c.dtype === 'float32' ? Float32Array.from(flat) : Float64Array.from(flat), shape: c.shape };
+}
+
+/**
+ * The threshold options that reproduce scikit-learn's `scores > 0.5` (or `>=`) for a case. Scores
+ * outside [0, 1] are logits: thresholding them as probabilities is rejected, so they are declared
+ * logits and σ(z) is compared with σ(0.5), which predicts exactly z > 0.5 (no logit of the fixtures
+ * lies within float32 rounding of 0.5: the closest is 0.011 away).
+ */
+export function sklearnHalfThreshold(c: SklearnCase, comparison: ThresholdComparison): ThresholdOptions {
+  const logits = c.scores.some((row) => row.some((v) => v < 0 || v > 1));
+  return logits ? { comparison, scoreType: 'logits', threshold: 1 / (1 + Math.exp(-0.5)) } : { comparison };
 }

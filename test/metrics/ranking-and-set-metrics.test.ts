@@ -15,7 +15,7 @@ import {
   thresholdMetrics,
 } from '../../lib/index';
 import { assertClose } from '../helpers';
-import { SKLEARN, scoresOf } from './fixtures';
+import { SKLEARN, scoresOf, sklearnHalfThreshold } from './fixtures';
 
 describe('ranking metrics by hand (module comment formulas)', () => {
   const s = [
@@ -92,13 +92,13 @@ describe('set metrics', () => {
       const f = c.at_threshold[key];
       if (!f) continue;
       test(`${c.name} at ${comparison} 0.5 against scikit-learn`, () => {
-        const m = setMetrics(scoresOf(c), c.targets, { comparison });
+        const m = setMetrics(scoresOf(c), c.targets, sklearnHalfThreshold(c, comparison));
         assertClose(m.hammingLoss, f.hamming_loss, 1e-12, 'hamming');
         assertClose(m.subsetAccuracy, f.subset_accuracy, 1e-12, 'subset accuracy');
         assertClose(m.microF1, f.f1_micro, 1e-12, 'micro F1');
         assertClose(m.macroF1, f.f1_macro, 1e-12, 'macro F1');
         // Second formulation: micro F1 = OF1/100 and macro F1 = official CF1/100.
-        const t = thresholdMetrics(scoresOf(c), c.targets, { comparison });
+        const t = thresholdMetrics(scoresOf(c), c.targets, sklearnHalfThreshold(c, comparison));
         assertClose(m.microF1, t.OF1 / 100, 1e-12);
         assertClose(m.macroF1, t.CF1MeanOfClasses / 100, 1e-12);
       });

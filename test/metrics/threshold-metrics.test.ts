@@ -1,8 +1,17 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AslInputError, THRESHOLD_DEFAULTS, seededRandom, thresholdMetrics, topKThresholdMetrics } from '../../lib/index';
+import { AslInputError } from '../../lib/core/errors';
+import { seededRandom } from '../../lib/core/random';
+import {
+  MultiLabelMetricAccumulator,
+  THRESHOLD_DEFAULTS,
+  multiLabelReport,
+  setMetrics,
+  thresholdMetrics,
+  topKThresholdMetrics,
+} from '../../lib/metrics/index';
 import { assertClose } from '../helpers';
-import { SKLEARN, scoresOf } from './fixtures';
+import { SKLEARN, scoresOf, sklearnHalfThreshold } from './fixtures';
 
 // Hand case: 4 samples × 3 classes.
 const S = [
@@ -145,7 +154,7 @@ describe('thresholdMetrics per-class values against scikit-learn precision_recal
       const f = c.at_threshold[key];
       if (!f) continue;
       test(`${c.name} at ${comparison} 0.5`, () => {
-        const m = thresholdMetrics(scoresOf(c), c.targets, { comparison });
+        const m = thresholdMetrics(scoresOf(c), c.targets, sklearnHalfThreshold(c, comparison));
         assertClose(m.precision, f.precision_per_class, 1e-12, 'precision');
         assertClose(m.recall, f.recall_per_class, 1e-12, 'recall');
         assertClose(m.f1, f.f1_per_class, 1e-12, 'f1');
@@ -168,5 +177,100 @@ describe('thresholdMetrics input checks', () => {
     fn(() => thresholdMetrics(S, [[1, 0, 3]]), /thresholdMetrics: argument 'targets' must have the shape of 'scores'/);
     fn(() => thresholdMetrics([[NaN]], [[1]]), /thresholdMetrics: argument 'scores' must be finite, found NaN/);
     fn(() => thresholdMetrics(S, Y, { thresold: 0.8 } as never), /thresholdMetrics: unknown option 'thresold' \(did you mean 'threshold'\? known: threshold, comparison/);
+  });
+});
+
+describe('the official threshold semantics: float32, strict >', () => {
+  // The issue's case. The official validate.py predicts `output.gt(0.8)` on a float32 tensor:
+  // PyTorch rounds 0.8 to float32, so a score of exactly float32(0.8) is not above it. In float64,
+  // float32(0.8) = 0.800000011920929 > 0.8, so a float64 comparison predicts all 312 of them.
+  // One class, 1,334 samples, built so the counts are known by construction:
+  const F32_08 = Math.fround(0.8);
+  const groups = [
+    { n: 446, score: 0.9, target: 1 }, // clearly above: true positives
+    { n: 276, score: 0.9, target: 0 }, //                 false positives
+    { n: 98, score: F32_08, target: 1 }, // exactly float32(0.8): 312 scores, 98 positive
+    { n: 214, score: F32_08, target: 0 },
+    { n: 100, score: 0.3, target: 1 }, // below: false negatives
+    { n: 200, score: 0.1, target: 0 },
+  ];
+  const scores = Float32Array.from(groups.flatMap((g) => Array<number>(g.n).fill(g.score)));
+  const targets = groups.flatMap((g) => Array<number>(g.n).fill(g.target));
+  const S = { values: scores, shape: [scores.length, 1] };
+  const Y = { values: targets, shape: [targets.length, 1] };
+  // Official (float32 >): tp 446, fp 276, fn 98 + 100 → OP = 446/722 = 61.77 %, OR = 446/644.
+  // float64 >: the 312 scores at float32(0.8) pass → tp 544, fp 490 → OP = 544/1034 = 52.61 %.
+  const official = { tp: 446, fp: 276, fn: 198, tn: 414 };
+
+  test('312 scores exactly at float32(0.8), threshold 0.8: the official counts (OP 61.77, not 52.61)', () => {
+    assert.equal(scores.filter((v) => v === F32_08).length, 312);
+    assert.ok(F32_08 > 0.8, 'float32(0.8) is above the float64 number 0.8: the old comparison predicted it');
+    const m = thresholdMetrics(S, Y, { threshold: 0.8 });
+    assert.deepEqual(m.counts, { tp: [official.tp], fp: [official.fp], fn: [official.fn], tn: [official.tn] });
+    assert.equal(m.OP.toFixed(2), '61.77');
+    assertClose(m.OP, (100 * 446) / 722, 1e-12);
+    assertClose(m.OR, (100 * 446) / 644, 1e-12);
+    assert.equal(((100 * 544) / 1034).toFixed(2), '52.61'); // what the float64 comparison gave
+    // The same scores as float64 numbers (a plain number[][]) give the same answer: they are compared in float32 too.
+    const rows = Array.from(scores, (v) => [v]);
+    assert.deepEqual(thresholdMetrics(rows, targets.map((t) => [t]), { threshold: 0.8 }).counts.tp, [446]);
+    // '>=' predicts them (float32(0.8) >= float32(0.8)).
+    assert.deepEqual(thresholdMetrics(S, Y, { threshold: 0.8, comparison: '>=' }).counts.tp, [544]);
+  });
+
+  test('every thresholded path agrees: top-k, set metrics, the report and the accumulator', () => {
+    const rule = { threshold: 0.8 };
+    assert.deepEqual(topKThresholdMetrics(S, Y, 1, rule).counts.tp, [official.tp]);
+    const microF1 = (2 * official.tp) / (2 * official.tp + official.fp + official.fn);
+    assertClose(setMetrics(S, Y, rule).microF1, microF1, 1e-15);
+    const report = multiLabelReport(S, Y, { ...rule, topK: 1 });
+    assert.deepEqual(report.atThreshold.counts.fp, [official.fp]);
+    assert.deepEqual(report.atTopK!.counts.fp, [official.fp]);
+    const acc = new MultiLabelMetricAccumulator({ ...rule, averagePrecision: false });
+    for (let start = 0; start < scores.length; start += 100) {
+      const end = Math.min(start + 100, scores.length);
+      acc.update({ values: scores.subarray(start, end), shape: [end - start, 1] }, { values: targets.slice(start, end), shape: [end - start, 1] });
+    }
+    assert.deepEqual(acc.compute().atThreshold.counts, report.atThreshold.counts);
+  });
+
+  test('float64 scores are rounded to float32 before the comparison, and so is the threshold', () => {
+    const y = [[1], [1], [1]];
+    // 0.8 (float64) rounds to float32(0.8): not above; 0.8000001 rounds above it; 0.80000001 rounds to it.
+    assert.deepEqual(thresholdMetrics([[0.8], [0.8000001], [0.80000001]], y, { threshold: 0.8 }).counts.tp, [1]);
+    // A threshold between two float32 numbers is rounded, then compared: float32(0.3) is not > round(0.3 + 1e-9).
+    assert.deepEqual(thresholdMetrics([[Math.fround(0.3)]], [[1]], { threshold: 0.3 + 1e-9 }).counts.tp, [0]);
+  });
+
+  test('top-k ranks float32 scores: scores equal in float32 tie, and the lower class index wins', () => {
+    const s = [[0.7, 0.7000000001, 0.2]]; // equal in float32
+    assert.deepEqual(topKThresholdMetrics(s, [[1, 1, 0]], 1).counts.tp, [1, 0, 0]);
+  });
+
+  test('scores outside [0, 1] are rejected unless declared logits, on every path', () => {
+    // Logits passed as probabilities: every positive logit would "pass" 0.5 silently.
+    const logits = [
+      [2.5, -1.2],
+      [0.3, 3.1],
+    ];
+    const y = [
+      [1, 0],
+      [0, 1],
+    ];
+    const said = /argument 'scores' must be probabilities in \[0, 1\], found 2\.5 at row 0, column 0 \(for logits pass scoreType: 'logits'\)/;
+    const rejects = (f: () => unknown, name: string) =>
+      assert.throws(f, (e: unknown) => e instanceof AslInputError && e.message.startsWith(`${name}: `) && said.test(e.message));
+    rejects(() => thresholdMetrics(logits, y), 'thresholdMetrics');
+    rejects(() => topKThresholdMetrics(logits, y, 1), 'topKThresholdMetrics');
+    rejects(() => setMetrics(logits, y), 'setMetrics');
+    rejects(() => multiLabelReport(logits, y), 'multiLabelReport');
+    rejects(() => new MultiLabelMetricAccumulator().update(logits, y), 'MultiLabelMetricAccumulator.update');
+    assert.throws(() => thresholdMetrics([[1.0000001]], [[1]]), /found 1\.0000001 at row 0, column 0/);
+    assert.throws(() => thresholdMetrics([[-0.5]], [[1]]), /found -0\.5/);
+    // Declared, they are thresholded through σ: σ(2.5), σ(3.1) > 0.5; σ(0.3) = 0.574 > 0.5; σ(-1.2) < 0.5.
+    const m = thresholdMetrics(logits, y, { scoreType: 'logits' });
+    assert.deepEqual(m.counts, { tp: [1, 1], fp: [1, 0], fn: [0, 0], tn: [0, 1] });
+    // The boundary values 0 and 1 are probabilities.
+    assert.deepEqual(thresholdMetrics([[0, 1]], [[0, 1]]).counts.tp, [0, 1]);
   });
 });
