@@ -79,7 +79,8 @@ export function parseXmlDocument(xml: string, source: string, fn: string): XmlEl
   }
   let nodes: XmlNode[];
   try {
-    nodes = toNodes(parser.parse(text), text, source, fn);
+    // The parser normalises line ends (CRLF and CR to LF, as XML does) and counts offsets after it.
+    nodes = toNodes(parser.parse(text), text.replace(/\r\n?/g, '\n'), source, fn);
   } catch (e) {
     if (e instanceof RangeError) fail(fn, undefined, `${source}: XML nested too deeply to read`);
     if (e instanceof Error && !(e instanceof AslInputError)) fail(fn, undefined, `${source}: malformed XML: ${e.message}`);
