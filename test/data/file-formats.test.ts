@@ -34,19 +34,7 @@ import {
 } from '../../lib/data/index';
 import { readTextFile } from '../../lib/data/files';
 import { readJsonFile } from '../../lib/data/json-file';
-import { FIXTURES, copyFixture, row, tempDir, tempFile } from './fixtures';
-
-/** Asserts `fn` throws (or rejects with) an AslInputError whose message matches every pattern. */
-async function rejectsWith(fn: () => unknown, ...patterns: RegExp[]): Promise<void> {
-  let error: unknown;
-  try {
-    await fn();
-  } catch (e) {
-    error = e;
-  }
-  assert.ok(error instanceof AslInputError, `expected an AslInputError, got ${String(error)}`);
-  for (const p of patterns) assert.match(error.message, p);
-}
+import { FIXTURES, copyFixture, rejectsWith, row, tempDir, tempFile } from './fixtures';
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const BOM = '\ufeff';

@@ -1,8 +1,10 @@
 /** Shared helpers of the data tests: fixture paths, temporary copies, images written with sharp. */
+import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import sharp from 'sharp';
+import { AslInputError } from '../../lib/core/errors';
 
 export const FIXTURES = path.join(__dirname, '..', 'fixtures', 'data');
 
@@ -43,4 +45,16 @@ export function tempFile(name: string, text: string): string {
 /** Row `r` of a row-major `[N, K]` array. */
 export function row(a: ArrayLike<number>, k: number, r: number): number[] {
   return Array.from({ length: k }, (_, c) => a[r * k + c]);
+}
+
+/** Asserts `fn` throws (or rejects with) an AslInputError whose message matches every pattern. */
+export async function rejectsWith(fn: () => unknown, ...patterns: RegExp[]): Promise<void> {
+  let error: unknown;
+  try {
+    await fn();
+  } catch (e) {
+    error = e;
+  }
+  assert.ok(error instanceof AslInputError, `expected an AslInputError, got ${String(error)}`);
+  for (const p of patterns) assert.match(error.message, p);
 }

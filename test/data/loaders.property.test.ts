@@ -170,6 +170,26 @@ function mutateBytes(bytes: Uint8Array, list: readonly Mutation[]): Uint8Array {
   return b;
 }
 
+/**
+ * Writes each generated model's text (as it is, or mutated, half the time each) to a fresh file and
+ * runs `body` on it with the outcome row it counts in: `<label> file (valid|mutated)`.
+ */
+async function onDisk<M>(
+  label: string,
+  model: fc.Arbitrary<M>,
+  text: (m: M) => string,
+  numRuns: number,
+  body: (file: string, m: M, format: string, mutated: boolean) => Promise<void>,
+): Promise<void> {
+  const dir = tempDir(`asl-prop-${label}-`);
+  let n = 0;
+  await runAsync(fc.tuple(model, fc.option(mutations, { nil: undefined, freq: 2 })), async ([m, muts]) => {
+    const file = path.join(dir, `${label}-${n++}`);
+    fs.writeFileSync(file, muts ? mutateText(text(m), muts) : text(m));
+    await body(file, m, `${label} file (${muts ? 'mutated' : 'valid'})`, muts !== undefined);
+  }, numRuns);
+}
+
 // ---------------------------------------------------------------------------------------------
 // COCO instances JSON
 
@@ -294,16 +314,11 @@ describe('COCO instances JSON', () => {
   });
 
   test('files on disk: loadCoco reads valid files and names the path in every rejection', async () => {
-    const dir = tempDir('asl-prop-coco-');
-    let n = 0;
-    await runAsync(fc.tuple(cocoModel, fc.option(mutations, { nil: undefined, freq: 2 })), async ([m, muts]) => {
-      const file = path.join(dir, `instances_val${n++}.json`);
-      fs.writeFileSync(file, muts ? mutateText(cocoText(m), muts) : cocoText(m));
-      const format = muts ? 'coco file (mutated)' : 'coco file (valid)';
+    await onDisk('coco', cocoModel, cocoText, 40, async (file, m, format, mutated) => {
       const r = await attemptAsync(format, file, async () => (await loadCoco({ annotations: file, keepEmpty: m.keepEmpty, checkImages: false })).coco);
-      if (muts) expectClearOrConsistent(r, (c) => assert.equal(c.targets.length, c.images.length * c.classNames.length));
+      if (mutated) expectClearOrConsistent(r, (c) => assert.equal(c.targets.length, c.images.length * c.classNames.length));
       else expectParsed(r, (c) => assert.deepEqual(cocoSummary(c), cocoExpected(m)));
-    }, 40);
+    });
   });
 });
 
@@ -474,17 +489,13 @@ describe('CSV', () => {
   });
 
   test('files on disk: loadNusWide reads valid files and names the path in every rejection', async () => {
-    const dir = tempDir('asl-prop-nus-');
-    let n = 0;
-    await runAsync(fc.tuple(nusDoc, fc.option(mutations, { nil: undefined, freq: 2 })), async ([d, muts]) => {
-      const file = path.join(dir, `nus${n++}.csv`);
-      fs.writeFileSync(file, muts ? mutateText(nusText(d), muts) : nusText(d));
-      const r = await attemptAsync(muts ? 'nus-wide file (mutated)' : 'nus-wide file (valid)', file, async () => {
+    await onDisk('nus-wide', nusDoc, nusText, 40, async (file, d, format, mutated) => {
+      const r = await attemptAsync(format, file, async () => {
         const ds = await loadNusWide({ csv: file, checkImages: false });
         return { size: ds.size, classNames: ds.classNames, targets: Array.from(await ds.targets()) };
       });
       const classes = [...new Set(d.rows.flatMap((row) => row.concepts))].sort();
-      if (muts) expectClearOrConsistent(r, (ds) => assert.ok(ds.size > 0 && ds.classNames.length > 0));
+      if (mutated) expectClearOrConsistent(r, (ds) => assert.ok(ds.size > 0 && ds.classNames.length > 0));
       else if (classes.length > 0) {
         expectParsed(r, (ds) => {
           assert.deepEqual(ds.classNames, classes);
@@ -495,7 +506,7 @@ describe('CSV', () => {
         assert.ok(!r.ok && /no row has a concept/.test(r.error.message), 'a file without any concept is rejected');
         count(r.format, 'rejected-with-clear-error');
       }
-    }, 40);
+    });
   });
 });
 

@@ -4,7 +4,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import {
-  AslInputError,
   VOC_CLASSES,
   loadArff,
   loadCoco,
@@ -28,21 +27,9 @@ import {
   datasetStatistics,
 } from '../../lib/index';
 import { setupBackend } from '../helpers';
-import { FIXTURES, copyFixture, row, tempFile, writeImage } from './fixtures';
+import { FIXTURES, copyFixture, rejectsWith, row, tempFile, writeImage } from './fixtures';
 
 before(setupBackend);
-
-/** Asserts `fn` rejects with an AslInputError whose message matches every pattern. */
-async function rejectsWith(fn: () => unknown, ...patterns: RegExp[]): Promise<void> {
-  let error: unknown;
-  try {
-    await fn();
-  } catch (e) {
-    error = e;
-  }
-  assert.ok(error instanceof AslInputError, `expected an AslInputError, got ${String(error)}`);
-  for (const p of patterns) assert.match((error as Error).message, p);
-}
 
 describe('COCO instances', () => {
   const file = path.join(FIXTURES, 'coco', 'annotations', 'instances_val2014.json');
