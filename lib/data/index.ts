@@ -68,3 +68,8 @@ export { DATASET_FORMATS, openDatasetByFormat } from './formats';
 export type { DatasetFormat, OpenDatasetOptions } from './formats';
 export { classFrequencyFigure, labelsPerSampleFigure, cooccurrenceFigure } from '../plot/dataset-stats';
 export type { ClassFrequencyFigureOptions, CooccurrenceFigureOptions } from '../plot/dataset-stats';
+export { readJsonFile, lineColumnOf } from './json-file';
+export { readFileBytes, readTextFile } from './files';
+export { parseXmlDocument, childElements, elementText } from './xml';
+export type { XmlElement, XmlNode } from './xml';
+export type { CsvHeaderMode } from './nus-wide';
