@@ -12,8 +12,8 @@
 import type * as tf from '@tensorflow/tfjs';
 import { fail } from '../core/errors';
 import { createLoss } from '../losses/registry';
-import type { LossSpec, MultiLabelLoss } from '../losses/registry';
-import type { BatchEndInfo, TrainingCallback } from '../train/callbacks';
+import type { LossLike, MultiLabelLoss } from '../losses/types';
+import type { BatchEndInfo, TrainingCallback } from '../train/events';
 import { gradientShare } from './gradient-share';
 
 /** One iteration of {@link GradientShareTracker}. */
@@ -41,7 +41,7 @@ export class GradientShareTracker implements TrainingCallback {
   private readonly loss: MultiLabelLoss;
 
   constructor(
-    loss: LossSpec | string,
+    loss: LossLike,
     readonly every = 1,
   ) {
     if (!Number.isInteger(every) || every < 1) fail('GradientShareTracker', 'every', `must be a positive integer, got ${String(every)}`);

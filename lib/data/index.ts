@@ -66,10 +66,14 @@ export { DatasetStatistics, computeLabelStatistics, datasetStatistics } from './
 export type { ClassPositiveCount, LabelStatisticsOptions } from './statistics';
 export { DATASET_FORMATS, openDatasetByFormat } from './formats';
 export type { DatasetFormat, OpenDatasetOptions } from './formats';
-export { classFrequencyFigure, labelsPerSampleFigure, cooccurrenceFigure } from '../plot/dataset-stats';
-export type { ClassFrequencyFigureOptions, CooccurrenceFigureOptions } from '../plot/dataset-stats';
 export { readJsonFile, lineColumnOf } from './json-file';
 export { readFileBytes, readTextFile } from './files';
 export { parseXmlDocument, childElements, elementText } from './xml';
 export type { XmlElement, XmlNode } from './xml';
 export type { CsvHeaderMode } from './nus-wide';
+export { loadDatasetRef } from './dataset-ref';
+export type { DatasetRef } from './dataset-ref';
+export { FlattenedDataset, flattenImageDataset, flattenSplits, loadFlatMultiFashion, flatMultiFashionRef } from './flat-images';
+export type { FlatMultiFashionSplits, FlattenedTensor } from './flat-images';
+export { loadDebtagsSubset, debtagsSubsetRef } from './debtags-subset';
+export type { DebtagsSubsetOptions } from './debtags-subset';

@@ -7,9 +7,9 @@
  * Results convert to danfo / arquero tables and display themselves in notebooks.
  */
 import { fail } from '../core/errors';
-import { JUPYTER_DISPLAY, type MimeBundle } from '../display/mime';
-import { tableHtml, tableText, type PlainTable } from '../display/table';
+import { JUPYTER_DISPLAY, tableHtml, tableText, type MimeBundle, type PlainTable } from '../core/rich';
 import type { MultiLabelDataset } from './types';
+import { requireOptional } from '../core/optional';
 
 /** One class of {@link DatasetStatistics.perClass}. */
 export interface ClassPositiveCount {
@@ -128,19 +128,19 @@ export class DatasetStatistics {
 
   /** Per-class counts as a danfo DataFrame (danfojs-node, loaded on first use). */
   toDanfo(): DanfoFrame {
-    const dfd = require('danfojs-node') as { DataFrame: new (data: object) => DanfoFrame };
+    const dfd = requireOptional<{ DataFrame: new (data: object) => DanfoFrame }>('danfojs-node', 'DatasetStatistics');
     return new dfd.DataFrame(this.columns());
   }
 
   /** Per-class counts as an arquero table (loaded on first use). */
   toArquero(): ArqueroTable {
-    const aq = require('arquero') as { table: (columns: object) => ArqueroTable };
+    const aq = requireOptional<{ table: (columns: object) => ArqueroTable }>('arquero', 'DatasetStatistics');
     return aq.table(this.columns());
   }
 
   /** The co-occurrence matrix as an arquero table (a `class` column, then one column per class). */
   cooccurrenceArquero(): ArqueroTable {
-    const aq = require('arquero') as { table: (columns: object) => ArqueroTable };
+    const aq = requireOptional<{ table: (columns: object) => ArqueroTable }>('arquero', 'DatasetStatistics');
     const cols: Record<string, unknown[]> = { class: this.perClass.map((c) => c.name) };
     this.perClass.forEach((c, j) => (cols[c.name] = this.cooccurrence.map((row) => row[j])));
     return aq.table(cols);

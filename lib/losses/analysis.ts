@@ -5,7 +5,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { fail } from '../core/errors';
 import { assertInRange, assertOneOf, assertSameShape, toTensor } from '../core/validate';
-import { createLoss, type LossContext, type LossSpec, type MultiLabelLoss } from './registry';
+import { createLoss } from './registry';
+import { checkOptionKeys } from '../core/options';
+import { isLoss, type LossContext, type LossLike } from './types';
 
 /**
  * A loss seen element-wise: `(logits [N, C], targets [N, C]) → per-element loss [N, C]`.
@@ -14,23 +16,24 @@ import { createLoss, type LossContext, type LossSpec, type MultiLabelLoss } from
 export type ElementwiseLoss = (logits: tf.Tensor2D, targets: tf.Tensor2D) => tf.Tensor;
 
 /**
- * Anything the analysis utilities accept as a loss: an {@link ElementwiseLoss} function, a configured
- * {@link MultiLabelLoss} (built-in or from `defineLoss`), a registered name (`'hill'`), or
- * `{ name, params }`.
+ * Anything the analysis utilities accept as a loss: a loss (a definition such as `asymmetricLoss`, a
+ * configured loss, a registered name or `{ name, params }`), or an {@link ElementwiseLoss} function.
  */
-export type LossLike = ElementwiseLoss | MultiLabelLoss | string | LossSpec;
+export type AnalysedLoss = LossLike | ElementwiseLoss;
 
-function isMultiLabelLoss(x: unknown): x is MultiLabelLoss {
-  return typeof x === 'object' && x !== null && typeof (x as MultiLabelLoss).call === 'function' && 'params' in x;
+/** The loss-like part of an {@link AnalysedLoss}, or undefined for a plain element-wise function. */
+function asLossLike(loss: AnalysedLoss): LossLike | undefined {
+  return typeof loss === 'function' && !isLoss(loss) ? undefined : (loss as LossLike);
 }
 
 /**
  * Turns a {@link LossLike} into a per-element function `(z, y) → loss` (reduction `'none'`, value
  * checks off). `context` is passed to registry losses (e.g. SPLC's epoch).
  */
-export function toElementwiseLoss(loss: LossLike, context?: LossContext): ElementwiseLoss {
-  if (typeof loss === 'function') return loss;
-  const l = isMultiLabelLoss(loss) ? loss : createLoss(loss as string | LossSpec);
+export function toElementwiseLoss(loss: AnalysedLoss, context?: LossContext): ElementwiseLoss {
+  const like = asLossLike(loss);
+  if (like === undefined) return loss as ElementwiseLoss;
+  const l = createLoss(like);
   return (z, y) => l.call(z, y, { reduction: 'none', validate: false, context });
 }
 
@@ -74,8 +77,9 @@ function linspace(from: number, to: number, points: number): number[] {
  * Evaluates `loss` and its autodiff gradient dL/dz on a grid of single-class samples. The samples
  * are independent (one class column), so element-wise losses give each point its own value.
  */
-export function lossCurve(lossLike: LossLike, options: LossCurveOptions): LossCurve {
+export function lossCurve(lossLike: AnalysedLoss, options: LossCurveOptions): LossCurve {
   const fn = 'lossCurve';
+  checkOptionKeys(options, ['target', 'axis', 'from', 'to', 'points', 'context'], fn);
   const axis = assertOneOf(options.axis ?? 'p', ['p', 'z'] as const, 'axis', fn);
   if (options.target !== 0 && options.target !== 1) {
     fail(fn, 'target', `must be 0 or 1, got ${String(options.target)}`);
@@ -107,7 +111,7 @@ export function lossCurve(lossLike: LossLike, options: LossCurveOptions): LossCu
 }
 
 /** {@link lossCurve} for a positive and a negative label on the same grid. */
-export function lossCurves(loss: LossLike, options: Omit<LossCurveOptions, 'target'> = {}): { positive: LossCurve; negative: LossCurve } {
+export function lossCurves(loss: AnalysedLoss, options: Omit<LossCurveOptions, 'target'> = {}): { positive: LossCurve; negative: LossCurve } {
   return { positive: lossCurve(loss, { ...options, target: 1 }), negative: lossCurve(loss, { ...options, target: 0 }) };
 }
 
@@ -131,22 +135,25 @@ export interface EffectiveWeightOptions {
  * effectiveWeight({ name: 'hill' }, z, y).arraySync()
  */
 export function effectiveWeight(
-  lossLike: LossLike,
+  lossLike: AnalysedLoss,
   logits: tf.Tensor | number[][],
   targets: tf.Tensor | number[][],
   options: EffectiveWeightOptions = {},
 ): tf.Tensor {
   const fn = 'effectiveWeight';
+  checkOptionKeys(options, ['mask', 'context'], fn);
   return tf.tidy(() => {
     const z = toTensor(logits, 'logits', fn);
     const y = toTensor(targets, 'targets', fn);
     assertSameShape(z, y, 'logits', 'targets', fn);
     let total: (t: tf.Tensor) => tf.Tensor;
-    if (typeof lossLike === 'function') {
-      if (options.mask) fail(fn, 'mask', 'is only supported for registry losses (MultiLabelLoss, name or spec)');
-      total = (t) => tf.sum(lossLike(t as tf.Tensor2D, y as tf.Tensor2D));
+    const like = asLossLike(lossLike);
+    if (like === undefined) {
+      if (options.mask) fail(fn, 'mask', 'is only supported for losses (a definition, configured loss, name or spec), not a plain function');
+      const elementwise = lossLike as ElementwiseLoss;
+      total = (t) => tf.sum(elementwise(t as tf.Tensor2D, y as tf.Tensor2D));
     } else {
-      const l = isMultiLabelLoss(lossLike) ? lossLike : createLoss(lossLike as string | LossSpec);
+      const l = createLoss(like);
       total = (t) => l.call(t, y, { reduction: 'sum', mask: options.mask, context: options.context, validate: false });
     }
     return tf.abs(tf.grad(total)(z));

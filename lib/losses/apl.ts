@@ -20,10 +20,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { stopGradient } from './detach';
 import { focusingPower } from './focal';
-import { ASL_PARAMS } from './asl-loss';
-import { callLossInfo, elementwiseMultiLabelLoss, reductionParam, type FunctionalLossOptions } from './multi-label-loss';
-import type { LossInfo } from './registry';
-import type { Reduction } from './reduction';
+import { ASL_PARAMS } from './asl';
+import { defineLoss } from './define';
+import { param } from './params';
 
 /** APL parameters. */
 export interface AplParams {
@@ -60,41 +59,24 @@ export function aplElementwise(z: tf.Tensor, y: tf.Tensor, o: AplParams): tf.Ten
   return tf.neg(tf.add(tf.mul(y, lossPos), tf.mul(tf.sub(1, y), lossNeg)));
 }
 
-/** Registry entry (`'apl'`). */
-export const aplLossInfo: LossInfo = {
+/**
+ * Asymmetric Polynomial Loss of `logits [N, C]` against 0/1 `targets [N, C]` (registry `'apl'`); sum by default.
+ *
+ * @example
+ * asymmetricPolynomialLoss(z, y)                                  // official defaults
+ * asymmetricPolynomialLoss(z, y, { epsilonPos1: 0, epsilonPos2: 0 })  // = ASL
+ */
+export const asymmetricPolynomialLoss = defineLoss({
   name: 'apl',
+  functionName: 'asymmetricPolynomialLoss',
   description: 'Asymmetric Polynomial Loss: ASL plus Taylor (Poly) terms ε₁(1 − p), ε₂/2(1 − p)², ε−·p_m.',
   paper: 'Huang et al., "Asymmetric Polynomial Loss for Multi-Label Classification", ICASSP 2023, arXiv 2304.05361.',
   params: {
-    gammaNeg: ASL_PARAMS.gammaNeg,
-    gammaPos: ASL_PARAMS.gammaPos,
-    clip: ASL_PARAMS.clip,
-    eps: ASL_PARAMS.eps,
-    epsilonPos1: { default: 1, min: -100, max: 100, description: 'ε₁: first-order term of positives (sign: official code)' },
-    epsilonPos2: { default: -2.5, min: -100, max: 100, description: 'ε₂: second-order term of positives' },
-    epsilonNeg: { default: 0, min: -100, max: 100, description: 'ε−: first-order term of negatives (× p_m)' },
-    detachFocalWeight: ASL_PARAMS.detachFocalWeight,
-    reduction: reductionParam('sum'),
+    ...ASL_PARAMS,
+    epsilonPos1: param.number(1, 'ε₁: first-order term of positives (sign: official code)', { min: -100, max: 100 }),
+    epsilonPos2: param.number(-2.5, 'ε₂: second-order term of positives', { min: -100, max: 100 }),
+    epsilonNeg: param.number(0, 'ε−: first-order term of negatives (× p_m)', { min: -100, max: 100 }),
   },
-  create: (params) => {
-    const o = params as unknown as AplParams;
-    return elementwiseMultiLabelLoss({
-      name: 'apl',
-      params,
-      defaultReduction: params.reduction as Reduction,
-      kernel: (z, y) => aplElementwise(z, y, o),
-    });
-  },
-};
-
-/** Options of {@link asymmetricPolynomialLoss}. */
-export interface AsymmetricPolynomialLossOptions extends FunctionalLossOptions, Partial<AplParams> {}
-
-/** APL of `logits [N, C]` against 0/1 `targets`; sum by default. */
-export function asymmetricPolynomialLoss(
-  logits: tf.Tensor | number[][],
-  targets: tf.Tensor | number[][],
-  options: AsymmetricPolynomialLossOptions = {},
-): tf.Tensor {
-  return callLossInfo(aplLossInfo, logits, targets, { ...options });
-}
+  defaultReduction: 'sum',
+  elementwise: (z, y, params) => aplElementwise(z, y, params),
+});

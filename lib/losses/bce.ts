@@ -13,14 +13,8 @@
  * BCE is ASL with γ+ = γ− = 0 and m = 0 (asl-reference.md §1.2).
  */
 import * as tf from '@tensorflow/tfjs';
-import {
-  callLossInfo,
-  elementwiseMultiLabelLoss,
-  reductionParam,
-  type FunctionalLossOptions,
-} from './multi-label-loss';
-import type { LossInfo } from './registry';
-import type { Reduction } from './reduction';
+import { defineLoss } from './define';
+import { param } from './params';
 
 /** Per-element BCE kernel (no checks): π·y·softplus(−z) + (1 − y)·softplus(z). */
 export function bceElementwise(z: tf.Tensor, y: tf.Tensor, posWeight = 1): tf.Tensor {
@@ -30,56 +24,20 @@ export function bceElementwise(z: tf.Tensor, y: tf.Tensor, posWeight = 1): tf.Te
   return tf.add(sp, tf.mul(y, tf.sub(tf.mul(posWeight - 1, sp), tf.mul(posWeight, z))));
 }
 
-/** Registry entry of plain BCE (`'bce'`). */
-export const bceLossInfo: LossInfo = {
-  name: 'bce',
-  description: 'Binary cross-entropy on logits (binary relevance); ASL with γ+ = γ− = m = 0.',
-  paper: 'Standard; e.g. PyTorch BCEWithLogitsLoss. Baseline of Ben-Baruch et al., ICCV 2021 (arXiv 2009.14119).',
-  params: { reduction: reductionParam('mean') },
-  create: (params) =>
-    elementwiseMultiLabelLoss({
-      name: 'bce',
-      params,
-      defaultReduction: params.reduction as Reduction,
-      kernel: (z, y) => bceElementwise(z, y, 1),
-    }),
-};
-
-/** Registry entry of weighted BCE (`'weighted-bce'`): the positive term scaled by `posWeight`. */
-export const weightedBceLossInfo: LossInfo = {
-  name: 'weighted-bce',
-  description: 'BCE with the positive term multiplied by posWeight (PyTorch pos_weight, one value for all classes).',
-  paper: 'PyTorch BCEWithLogitsLoss(pos_weight); rule of thumb π = #neg/#pos.',
-  params: {
-    posWeight: { default: 1, min: 0, max: 1e4, description: 'π: weight of the positive term (1 = plain BCE)' },
-    reduction: reductionParam('mean'),
-  },
-  create: (params) =>
-    elementwiseMultiLabelLoss({
-      name: 'weighted-bce',
-      params,
-      defaultReduction: params.reduction as Reduction,
-      kernel: (z, y) => bceElementwise(z, y, params.posWeight as number),
-    }),
-};
-
-/** Options of {@link binaryCrossEntropy}. */
-export interface BinaryCrossEntropyOptions extends FunctionalLossOptions {
-  /** π, multiplies the positive term. Default 1 (plain BCE). Per-class π: use `classWeights` on positives instead. */
-  posWeight?: number;
-}
-
 /**
- * Binary cross-entropy of `logits [N, C]` against 0/1 `targets [N, C]`; mean by default.
+ * Binary cross-entropy of `logits [N, C]` against 0/1 `targets [N, C]` (registry `'bce'`), optionally
+ * with the positive term weighted by `posWeight`; mean by default, as PyTorch's `BCEWithLogitsLoss`.
  *
  * @example
- * binaryCrossEntropy([[0]], [[1]])          // log 2 = 0.693147
- * binaryCrossEntropy(z, y, { posWeight: 3, reduction: 'sum', mask })
+ * binaryCrossEntropy([[0]], [[1]])                         // log 2 = 0.693147
+ * binaryCrossEntropy(z, y, { posWeight: 3, mask, reduction: 'sum' })
  */
-export function binaryCrossEntropy(
-  logits: tf.Tensor | number[][],
-  targets: tf.Tensor | number[][],
-  options: BinaryCrossEntropyOptions = {},
-): tf.Tensor {
-  return callLossInfo(weightedBceLossInfo, logits, targets, { ...options });
-}
+export const binaryCrossEntropy = defineLoss({
+  name: 'bce',
+  functionName: 'binaryCrossEntropy',
+  description: 'Binary cross-entropy on logits (binary relevance); ASL with γ+ = γ− = m = 0. posWeight weights the positive term.',
+  paper: 'Standard; e.g. PyTorch BCEWithLogitsLoss(pos_weight). Baseline of Ben-Baruch et al., ICCV 2021 (arXiv 2009.14119).',
+  params: { posWeight: param.number(1, 'π: weight of the positive term (1 = plain BCE; rule of thumb #neg/#pos)', { min: 0, max: 1e4 }) },
+  defaultReduction: 'mean',
+  elementwise: (z, y, { posWeight }) => bceElementwise(z, y, posWeight),
+});

@@ -21,10 +21,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { fail } from '../core/errors';
 import { focusingPower } from './focal';
-import { parseClassCounts } from './class-balanced';
-import { callLossInfo, prepareLossCall, reduceMaskedLoss, reductionParam, type FunctionalLossOptions } from './multi-label-loss';
-import type { LossCallOptions, LossInfo, MultiLabelLoss } from './registry';
-import type { Reduction } from './reduction';
+import { reduceMaskedLoss } from './call';
+import { defineLoss } from './define';
+import { param } from './params';
 
 /** DB-loss parameters. */
 export interface DistributionBalancedParams {
@@ -67,61 +66,41 @@ export function distributionBalancedElementwise(
   return per;
 }
 
-/** Registry entry (`'distribution-balanced'`). */
-export const distributionBalancedLossInfo: LossInfo = {
+/**
+ * Distribution-balanced loss of `logits [N, C]` against 0/1 `targets [N, C]` (registry
+ * `'distribution-balanced'`); mean by default. `classCounts` (positives per class) and `numSamples`
+ * describe the training set; by default they are taken from the batch.
+ *
+ * @example
+ * distributionBalancedLoss(z, y, { classCounts: counts, numSamples: 8000 })
+ */
+export const distributionBalancedLoss = defineLoss({
   name: 'distribution-balanced',
+  functionName: 'distributionBalancedLoss',
   description: 'DB loss: re-balanced weights for co-occurring labels + negative-tolerant regularisation (+ focal).',
   paper: 'Wu et al., "Distribution-Balanced Loss for Multi-Label Classification in Long-Tailed Datasets", ECCV 2020, arXiv 2007.09654.',
   params: {
-    alpha: { default: 0.1, min: 0, max: 10, description: 'α: floor of the re-balanced weight' },
-    beta: { default: 10, min: 0, max: 1000, description: 'β: slope of the re-balancing map' },
-    mu: { default: 0.2, min: 0, max: 10, description: 'μ: centre of the re-balancing map' },
-    negScale: { default: 2, min: 0.01, max: 100, description: 'λ: NTR scale of negative logits' },
-    initBias: { default: 0.05, min: 0, max: 10, description: 'κ: NTR class-prior logit bias factor' },
-    gamma: { default: 2, min: 0, max: 20, description: 'γ: focal exponent (0 = no focal term)' },
-    balance: { default: 2, min: 0, max: 100, description: 'balance factor of the focal version' },
-    classCounts: { default: '', description: "positives per class, comma-separated ('' = the batch's counts)" },
-    numSamples: { default: 0, min: 0, max: 1e12, description: 'training-set size N for the prior bias (0 = batch size)' },
-    reduction: reductionParam('mean'),
+    alpha: param.number(0.1, 'α: floor of the re-balanced weight', { min: 0, max: 10 }),
+    beta: param.number(10, 'β: slope of the re-balancing map', { min: 0, max: 1000 }),
+    mu: param.number(0.2, 'μ: centre of the re-balancing map', { min: 0, max: 10 }),
+    negScale: param.number(2, 'λ: NTR scale of negative logits', { min: 0.01, max: 100 }),
+    initBias: param.number(0.05, 'κ: NTR class-prior logit bias factor', { min: 0, max: 10 }),
+    gamma: param.number(2, 'γ: focal exponent (0 = no focal term)', { min: 0, max: 20 }),
+    balance: param.number(2, 'balance factor of the focal version', { min: 0, max: 100 }),
+    classCounts: param.numbers([], 'positives per class in the training set ([] = the batch\'s counts)', { min: 0 }),
+    numSamples: param.number(0, 'training-set size N for the prior bias (0 = batch size)', { min: 0, max: 1e12, integer: true }),
   },
-  create: (params): MultiLabelLoss => {
-    const fnCreate = "createLoss('distribution-balanced')";
-    const counts = parseClassCounts(params.classCounts as string, fnCreate);
-    const numSamples = params.numSamples as number;
-    if (counts && numSamples > 0 && counts.some((c) => c > numSamples)) fail(fnCreate, 'numSamples', 'must be ≥ every class count');
-    const o = params as unknown as DistributionBalancedParams;
-    return {
-      name: 'distribution-balanced',
-      params: Object.freeze({ ...params }),
-      call(logits: tf.Tensor, targets: tf.Tensor, options?: LossCallOptions): tf.Tensor {
-        return tf.tidy(() => {
-          const fn = 'distribution-balanced.call';
-          const c = prepareLossCall(logits, targets, options, params.reduction as Reduction, fn);
-          const [N, C] = c.z.shape;
-          if (counts && counts.length !== C) fail(fn, 'classCounts', `must have one count per class (C = ${C}), got ${counts.length}`);
-          const countT = counts ? tf.tensor1d(counts) : tf.sum(c.mask ? tf.mul(c.y, c.mask) : c.y, 0);
-          const per = distributionBalancedElementwise(c.z, c.y, countT, numSamples > 0 ? numSamples : N, o);
-          return reduceMaskedLoss(per, c.reduction, c.mask, c.classWeights);
-        });
-      },
-    };
+  defaultReduction: 'mean',
+  check: ({ classCounts, numSamples }, fn) => {
+    if (classCounts.length && numSamples > 0 && classCounts.some((c) => c > numSamples)) fail(fn, 'numSamples', 'must be ≥ every class count');
   },
-};
-
-/** Options of {@link distributionBalancedLoss}. */
-export interface DistributionBalancedLossOptions extends FunctionalLossOptions, Partial<DistributionBalancedParams> {
-  /** Positives per class in the training set (length C); default: counted from `targets`. */
-  classCounts?: readonly number[];
-  /** Training-set size; default: the batch size. */
-  numSamples?: number;
-}
-
-/** DB loss of `logits [N, C]` against 0/1 `targets`; mean by default. */
-export function distributionBalancedLoss(
-  logits: tf.Tensor | number[][],
-  targets: tf.Tensor | number[][],
-  options: DistributionBalancedLossOptions = {},
-): tf.Tensor {
-  const { classCounts, ...rest } = options;
-  return callLossInfo(distributionBalancedLossInfo, logits, targets, { ...rest, classCounts: classCounts ? classCounts.join(',') : undefined });
-}
+  forward: (c, params) => {
+    const fn = 'distribution-balanced.call';
+    const [N, C] = c.z.shape;
+    const counts = params.classCounts;
+    if (counts.length && counts.length !== C) fail(fn, 'classCounts', `must have one count per class (C = ${C}), got ${counts.length}`);
+    const countT = counts.length ? tf.tensor1d([...counts]) : tf.sum(c.mask ? tf.mul(c.y, c.mask) : c.y, 0);
+    const per = distributionBalancedElementwise(c.z, c.y, countT, params.numSamples > 0 ? params.numSamples : N, params);
+    return reduceMaskedLoss(per, c.reduction, c.mask, c.classWeights);
+  },
+});

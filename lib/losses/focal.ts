@@ -16,14 +16,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { fail } from '../core/errors';
-import {
-  callLossInfo,
-  elementwiseMultiLabelLoss,
-  reductionParam,
-  type FunctionalLossOptions,
-} from './multi-label-loss';
-import type { LossInfo } from './registry';
-import type { Reduction } from './reduction';
+import { defineLoss } from './define';
+import { param } from './params';
 
 /** Smallest base of a focusing power: keeps pow's gradient finite for exponents below 1. */
 export const FOCAL_BASE_FLOOR = 1e-30;
@@ -46,52 +40,26 @@ export function focalElementwise(z: tf.Tensor, y: tf.Tensor, gamma: number, alph
   return tf.add(tf.mul(tf.mul(y, wPos), lossPos), tf.mul(tf.mul(tf.sub(1, y), wNeg), lossNeg));
 }
 
-function checkAlpha(alpha: number, fn: string): number {
-  if (alpha !== -1 && !(alpha >= 0 && alpha <= 1)) fail(fn, 'alpha', `must be -1 (off) or in [0, 1], got ${alpha}`);
-  return alpha;
-}
-
-/** Registry entry (`'focal'`). */
-export const focalLossInfo: LossInfo = {
-  name: 'focal',
-  description: 'Focal loss (sigmoid): (1 − p_t)^γ-weighted BCE, optional α-balancing.',
-  paper: 'Lin et al., "Focal Loss for Dense Object Detection", ICCV 2017, arXiv 1708.02002.',
-  params: {
-    gamma: { default: 2, min: 0, max: 20, description: 'γ: focusing exponent (0 = BCE)' },
-    alpha: { default: -1, min: -1, max: 1, description: 'α: weight of positives (1 − α for negatives); -1 = off' },
-    reduction: reductionParam('mean'),
-  },
-  create: (params) => {
-    const gamma = params.gamma as number;
-    const alpha = checkAlpha(params.alpha as number, "createLoss('focal')");
-    return elementwiseMultiLabelLoss({
-      name: 'focal',
-      params,
-      defaultReduction: params.reduction as Reduction,
-      kernel: (z, y) => focalElementwise(z, y, gamma, alpha),
-    });
-  },
-};
-
-/** Options of {@link focalLoss}. */
-export interface FocalLossOptions extends FunctionalLossOptions {
-  /** γ, default 2. */
-  gamma?: number;
-  /** α ∈ [0, 1] or -1 (off, default). */
-  alpha?: number;
-}
-
 /**
- * Sigmoid focal loss of `logits [N, C]` against 0/1 `targets [N, C]`; mean by default.
+ * Sigmoid focal loss of `logits [N, C]` against 0/1 `targets [N, C]` (registry `'focal'`); mean by default.
  *
  * @example
  * focalLoss([[0]], [[1]])                    // 0.25·log 2 = 0.173287
  * focalLoss(z, y, { gamma: 2, alpha: 0.25 })  // RetinaNet setting
  */
-export function focalLoss(
-  logits: tf.Tensor | number[][],
-  targets: tf.Tensor | number[][],
-  options: FocalLossOptions = {},
-): tf.Tensor {
-  return callLossInfo(focalLossInfo, logits, targets, { ...options });
-}
+export const focalLoss = defineLoss({
+  name: 'focal',
+  functionName: 'focalLoss',
+  description: 'Focal loss (sigmoid): (1 − p_t)^γ-weighted BCE, optional α-balancing.',
+  paper: 'Lin et al., "Focal Loss for Dense Object Detection", ICCV 2017, arXiv 1708.02002.',
+  params: {
+    gamma: param.number(2, 'γ: focusing exponent (0 = BCE)', { min: 0, max: 20 }),
+    alpha: param.number(-1, 'α: weight of positives (1 − α for negatives); -1 = off', { min: -1, max: 1 }),
+  },
+  defaultReduction: 'mean',
+  // α is -1 (off) or in [0, 1]: the values in (−1, 0) mean nothing.
+  check: ({ alpha }, fn) => {
+    if (alpha !== -1 && !(alpha >= 0 && alpha <= 1)) fail(fn, 'alpha', `must be -1 (off) or in [0, 1], got ${alpha}`);
+  },
+  elementwise: (z, y, { gamma, alpha }) => focalElementwise(z, y, gamma, alpha),
+});

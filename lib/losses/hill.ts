@@ -14,9 +14,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { focusingPower } from './focal';
-import { callLossInfo, elementwiseMultiLabelLoss, reductionParam, type FunctionalLossOptions } from './multi-label-loss';
-import type { LossInfo } from './registry';
-import type { Reduction } from './reduction';
+import { defineLoss } from './define';
+import { param } from './params';
 
 /** Focal-margin positive term −(1 − σ(z − m))^γ·log σ(z − m), stable in z. */
 export function focalMarginPositive(z: tf.Tensor, margin: number, gamma: number): tf.Tensor {
@@ -31,34 +30,23 @@ export function hillElementwise(z: tf.Tensor, y: tf.Tensor, lambda: number, marg
   return tf.add(tf.mul(y, focalMarginPositive(z, margin, gamma)), tf.mul(tf.sub(1, y), neg));
 }
 
-/** Registry entry (`'hill'`). */
-export const hillLossInfo: LossInfo = {
+/**
+ * Hill loss of `logits [N, C]` against 0/1 `targets [N, C]` (registry `'hill'`); sum by default.
+ *
+ * @example
+ * hillLoss(z, y)                           // λ = 1.5, m = 1, γ = 2
+ * hillLoss(z, y, { lambda: 2, mask })
+ */
+export const hillLoss = defineLoss({
   name: 'hill',
+  functionName: 'hillLoss',
   description: 'Hill loss: focal-margin positives, hill-shaped (λ − p)·p² negatives; robust to missing labels.',
   paper: 'Zhang et al., "Simple and Robust Loss Design for Multi-Label Learning with Missing Labels", arXiv 2112.07368.',
   params: {
-    lambda: { default: 1.5, min: 1, max: 10, description: 'λ of the negative term (λ − p)·p²; λ ≥ 1 keeps it ≥ 0' },
-    margin: { default: 1, min: 0, max: 10, description: 'm: logit margin of positives, p̃ = σ(z − m)' },
-    gamma: { default: 2, min: 0, max: 20, description: 'γ: focusing exponent of positives' },
-    reduction: reductionParam('sum'),
+    lambda: param.number(1.5, 'λ of the negative term (λ − p)·p²; λ ≥ 1 keeps it ≥ 0', { min: 1, max: 10 }),
+    margin: param.number(1, 'm: logit margin of positives, p̃ = σ(z − m)', { min: 0, max: 10 }),
+    gamma: param.number(2, 'γ: focusing exponent of positives', { min: 0, max: 20 }),
   },
-  create: (params) =>
-    elementwiseMultiLabelLoss({
-      name: 'hill',
-      params,
-      defaultReduction: params.reduction as Reduction,
-      kernel: (z, y) => hillElementwise(z, y, params.lambda as number, params.margin as number, params.gamma as number),
-    }),
-};
-
-/** Options of {@link hillLoss}. */
-export interface HillLossOptions extends FunctionalLossOptions {
-  lambda?: number;
-  margin?: number;
-  gamma?: number;
-}
-
-/** Hill loss of `logits [N, C]` against 0/1 `targets`; sum by default. */
-export function hillLoss(logits: tf.Tensor | number[][], targets: tf.Tensor | number[][], options: HillLossOptions = {}): tf.Tensor {
-  return callLossInfo(hillLossInfo, logits, targets, { ...options });
-}
+  defaultReduction: 'sum',
+  elementwise: (z, y, { lambda, margin, gamma }) => hillElementwise(z, y, lambda, margin, gamma),
+});

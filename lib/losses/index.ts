@@ -1,58 +1,62 @@
-export { asymmetricLoss, aslElementwise, resolveAslOptions, checkLossInputs, ASL_DEFAULTS } from './asymmetric-loss';
-export type { AsymmetricLossOptions } from './asymmetric-loss';
-export { reduceLoss, checkReduction, REDUCTIONS } from './reduction';
+/**
+ * Losses: ASL and the multi-label loss zoo, each one typed definition (`defineLoss`) that is at once
+ * the functional form (`asymmetricLoss(z, y, { gammaNeg: 2 })`), a configurable loss
+ * (`asymmetricLoss.create({ gammaNeg: 2 })`) and a registry entry (`createLoss('asl')`).
+ */
+export { defineLoss } from './define';
+export type { LossDefinition, ElementTerms, ElementExpression } from './define';
+export { param } from './params';
+export { registerLoss, unregisterLoss, listLosses, lossInfo, createLoss } from './registry';
+export { isLoss } from './types';
+export type {
+  Loss,
+  LossLike,
+  LossSpec,
+  MultiLabelLoss,
+  LossCallOptions,
+  LossContext,
+  LossInput,
+  LossOptions,
+  LossParams,
+  LossParamValue,
+  ParamSpec,
+  ParamSpecs,
+  ParamValues,
+} from './types';
+export { REDUCTIONS } from './reduction';
 export type { Reduction } from './reduction';
 export { stopGradient } from './detach';
-export { lossCurve, lossCurves, normaliseToMax, effectiveWeight, toElementwiseLoss } from './analysis';
-export type { ElementwiseLoss, LossCurve, LossCurveOptions, LossLike, EffectiveWeightOptions } from './analysis';
+
+// ASL: the formula, the fused gradient, closed forms, the single-label variant.
+export { asymmetricLoss } from './asl';
+export type { AsymmetricLossOptions } from './asl';
 export {
   aslValue,
   aslNegativeGradient,
   aslNegativeGradientDetached,
   aslPositiveGradient,
   aslPositiveGradientDetached,
-} from './asl-closed-form';
-export { registerLoss, listLosses, lossInfo, createLoss, resolveLossParams, lossModulePaths } from './registry';
-export type {
-  MultiLabelLoss,
-  LossInfo,
-  LossParamInfo,
-  LossParamValue,
-  LossSpec,
-  LossCallOptions,
-  LossContext,
-} from './registry';
-export { prepareLossCall, reduceMaskedLoss, elementwiseMultiLabelLoss, callLossInfo, reductionParam } from './multi-label-loss';
-export type { ElementwiseKernel, ElementwiseLossSpec, PreparedLossCall, FunctionalLossOptions } from './multi-label-loss';
-export { binaryCrossEntropy, bceElementwise, bceLossInfo, weightedBceLossInfo } from './bce';
-export type { BinaryCrossEntropyOptions } from './bce';
-export { focalLoss, focalElementwise, focalLossInfo, focusingPower, FOCAL_BASE_FLOOR } from './focal';
-export type { FocalLossOptions } from './focal';
-export { aslFusedCore, powerForward } from './asl-fused';
-export type { FusedAslReduce } from './asl-fused';
-export { asymmetricLossFused, asymmetricLossInfo, ASL_PARAMS } from './asl-loss';
-export type { AsymmetricLossFusedOptions } from './asl-loss';
+} from './asl/closed-form';
+export { asymmetricLossSingleLabel, ASL_SINGLE_LABEL_DEFAULTS } from './asl/single-label';
+export type { AsymmetricLossSingleLabelOptions } from './asl/single-label';
 export { AdaptiveAsymmetry, ADAPTIVE_ASYMMETRY_DEFAULTS } from './adaptive-asymmetry';
 export type { AdaptiveAsymmetryOptions, AdaptiveAsymmetryRecord } from './adaptive-asymmetry';
-export { builtinLossInfos, registerBuiltinLosses } from './builtin-losses';
-export { hillLoss, hillElementwise, hillLossInfo, focalMarginPositive } from './hill';
-export type { HillLossOptions } from './hill';
-export { splcLoss, splcElementwise, splcLossInfo } from './splc';
-export type { SplcLossOptions } from './splc';
-export { zlprLoss, zlprPerSample, zlprLossInfo, logOnePlusSumExp, shiftedLogSumExp, LSE_EXCLUDE } from './zlpr';
-export { twoWayLoss, twoWayTerms, twoWayLossInfo } from './two-way';
-export type { TwoWayLossOptions } from './two-way';
-export { poly1Loss, poly1Elementwise, poly1LossInfo } from './poly';
-export type { Poly1LossOptions } from './poly';
-export { asymmetricPolynomialLoss, aplElementwise, aplLossInfo } from './apl';
-export type { AplParams, AsymmetricPolynomialLossOptions } from './apl';
-export { distributionBalancedLoss, distributionBalancedElementwise, distributionBalancedLossInfo } from './distribution-balanced';
-export type { DistributionBalancedParams, DistributionBalancedLossOptions } from './distribution-balanced';
-export { classBalancedLoss, classBalancedWeights, classBalancedLossInfo, parseClassCounts } from './class-balanced';
-export type { ClassBalancedLossOptions } from './class-balanced';
-export { labelSmoothingBce, smoothSigmoidTargets, labelSmoothingBceLossInfo, SIGMOID_SMOOTHING_CONVENTIONS } from './label-smoothing';
-export type { LabelSmoothingBceOptions, SigmoidSmoothingConvention } from './label-smoothing';
-export { asymmetricLossSingleLabel, ASL_SINGLE_LABEL_DEFAULTS } from './asl-single-label';
-export type { AsymmetricLossSingleLabelOptions } from './asl-single-label';
-export { defineLoss, loadLossModule } from './define-loss';
-export type { DefineLossSpec, ElementTerms, ElementExpression } from './define-loss';
+
+// The zoo.
+export { binaryCrossEntropy } from './bce';
+export { focalLoss } from './focal';
+export { hillLoss } from './hill';
+export { splcLoss } from './splc';
+export { zlprLoss } from './zlpr';
+export { twoWayLoss } from './two-way';
+export { poly1Loss } from './poly';
+export { asymmetricPolynomialLoss } from './apl';
+export { distributionBalancedLoss } from './distribution-balanced';
+export { classBalancedLoss, classBalancedWeights } from './class-balanced';
+export { labelSmoothingBce, smoothSigmoidTargets, SIGMOID_SMOOTHING_CONVENTIONS } from './label-smoothing';
+export type { SigmoidSmoothingConvention } from './label-smoothing';
+export { softmaxCrossEntropyLoss, softmaxLabelSmoothingLoss, softmaxFocalLoss, aslSingleLabelLoss } from './single-label';
+
+// Looking at losses: curves and effective weights.
+export { lossCurve, lossCurves, normaliseToMax, effectiveWeight, toElementwiseLoss } from './analysis';
+export type { ElementwiseLoss, AnalysedLoss, LossCurve, LossCurveOptions, EffectiveWeightOptions } from './analysis';

@@ -13,9 +13,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { assertInRange, assertOneOf } from '../core/validate';
-import { callLossInfo, elementwiseMultiLabelLoss, reductionParam, type FunctionalLossOptions } from './multi-label-loss';
-import type { LossInfo } from './registry';
-import type { Reduction } from './reduction';
+import { defineLoss } from './define';
+import { param } from './params';
 
 export type SigmoidSmoothingConvention = 'half' | 'symmetric' | 'classes';
 export const SIGMOID_SMOOTHING_CONVENTIONS: readonly SigmoidSmoothingConvention[] = ['half', 'symmetric', 'classes'];
@@ -38,39 +37,21 @@ export function smoothSigmoidTargets(targets: tf.Tensor, smoothing: number, conv
   });
 }
 
-/** Registry entry (`'bce-smooth'`). */
-export const labelSmoothingBceLossInfo: LossInfo = {
+/**
+ * BCE with smoothed sigmoid targets (registry `'bce-smooth'`); mean by default.
+ *
+ * @example
+ * labelSmoothingBce(z, y, { smoothing: 0.1, convention: 'symmetric' })
+ */
+export const labelSmoothingBce = defineLoss({
   name: 'bce-smooth',
+  functionName: 'labelSmoothingBce',
   description: 'BCE with sigmoid label smoothing (convention: half / symmetric / classes).',
   paper: 'Szegedy et al., "Rethinking the Inception Architecture", CVPR 2016 (label smoothing); sigmoid conventions: Keras, Cole et al. CVPR 2021, timm.',
   params: {
-    smoothing: { default: 0.1, min: 0, max: 0.5, description: 'ε: amount of smoothing' },
-    convention: { default: 'half', choices: SIGMOID_SMOOTHING_CONVENTIONS, description: "'half' (Keras), 'symmetric' (Cole), 'classes' (timm)" },
-    reduction: reductionParam('mean'),
+    smoothing: param.number(0.1, 'ε: amount of smoothing', { min: 0, max: 0.5 }),
+    convention: param.choice(SIGMOID_SMOOTHING_CONVENTIONS, 'half', "'half' (Keras), 'symmetric' (Cole), 'classes' (timm)"),
   },
-  create: (params) => {
-    const eps = params.smoothing as number;
-    const convention = params.convention as SigmoidSmoothingConvention;
-    return elementwiseMultiLabelLoss({
-      name: 'bce-smooth',
-      params,
-      defaultReduction: params.reduction as Reduction,
-      kernel: (z, y) => tf.sub(tf.softplus(z), tf.mul(smoothSigmoidTargets(y, eps, convention), z)),
-    });
-  },
-};
-
-/** Options of {@link labelSmoothingBce}. */
-export interface LabelSmoothingBceOptions extends FunctionalLossOptions {
-  smoothing?: number;
-  convention?: SigmoidSmoothingConvention;
-}
-
-/** BCE with smoothed sigmoid targets; mean by default. */
-export function labelSmoothingBce(
-  logits: tf.Tensor | number[][],
-  targets: tf.Tensor | number[][],
-  options: LabelSmoothingBceOptions = {},
-): tf.Tensor {
-  return callLossInfo(labelSmoothingBceLossInfo, logits, targets, { ...options });
-}
+  defaultReduction: 'mean',
+  elementwise: (z, y, { smoothing, convention }) => tf.sub(tf.softplus(z), tf.mul(smoothSigmoidTargets(y, smoothing, convention), z)),
+});

@@ -14,9 +14,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { focusingPower } from './focal';
-import { callLossInfo, elementwiseMultiLabelLoss, reductionParam, type FunctionalLossOptions } from './multi-label-loss';
-import type { LossInfo } from './registry';
-import type { Reduction } from './reduction';
+import { defineLoss } from './define';
+import { param } from './params';
 
 /** Per-element sigmoid Poly-1 kernel (no checks). */
 export function poly1Elementwise(z: tf.Tensor, y: tf.Tensor, epsilon: number, gamma: number): tf.Tensor {
@@ -28,32 +27,22 @@ export function poly1Elementwise(z: tf.Tensor, y: tf.Tensor, epsilon: number, ga
   return tf.add(base, tf.mul(epsilon, focusingPower(oneMinusPt, gamma + 1)));
 }
 
-/** Registry entry (`'poly1'`). */
-export const poly1LossInfo: LossInfo = {
+/**
+ * Poly-1 of `logits [N, C]` against 0/1 `targets [N, C]` (registry `'poly1'`); mean by default.
+ *
+ * @example
+ * poly1Loss(z, y)                       // ε = 1, γ = 0: BCE + (1 − p_t)
+ * poly1Loss(z, y, { epsilon: -1, gamma: 2 })
+ */
+export const poly1Loss = defineLoss({
   name: 'poly1',
+  functionName: 'poly1Loss',
   description: 'Poly-1 (sigmoid): BCE (or focal) plus ε·(1 − p_t)^(γ+1).',
   paper: 'Leng et al., "PolyLoss: A Polynomial Expansion Perspective of Classification Loss Functions", ICLR 2022, arXiv 2204.12511.',
   params: {
-    epsilon: { default: 1, min: -1, max: 100, description: 'ε: coefficient of the first polynomial term' },
-    gamma: { default: 0, min: 0, max: 20, description: 'γ: focal exponent (0 = Poly-1 cross-entropy)' },
-    reduction: reductionParam('mean'),
+    epsilon: param.number(1, 'ε: coefficient of the first polynomial term', { min: -1, max: 100 }),
+    gamma: param.number(0, 'γ: focal exponent (0 = Poly-1 cross-entropy)', { min: 0, max: 20 }),
   },
-  create: (params) =>
-    elementwiseMultiLabelLoss({
-      name: 'poly1',
-      params,
-      defaultReduction: params.reduction as Reduction,
-      kernel: (z, y) => poly1Elementwise(z, y, params.epsilon as number, params.gamma as number),
-    }),
-};
-
-/** Options of {@link poly1Loss}. */
-export interface Poly1LossOptions extends FunctionalLossOptions {
-  epsilon?: number;
-  gamma?: number;
-}
-
-/** Sigmoid Poly-1 loss of `logits [N, C]` against 0/1 `targets`; mean by default. */
-export function poly1Loss(logits: tf.Tensor | number[][], targets: tf.Tensor | number[][], options: Poly1LossOptions = {}): tf.Tensor {
-  return callLossInfo(poly1LossInfo, logits, targets, { ...options });
-}
+  defaultReduction: 'mean',
+  elementwise: (z, y, { epsilon, gamma }) => poly1Elementwise(z, y, epsilon, gamma),
+});

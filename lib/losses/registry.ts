@@ -1,152 +1,100 @@
 /**
- * The loss registry: every multi-label loss by name, so notebooks, the trainer and sweeps can pick
- * losses from strings and configs. `createLoss('asl', { gammaNeg: 2 })` → a {@link MultiLabelLoss}.
+ * Losses by name, for configs, sweeps and the command line: `createLoss('asl', { gammaNeg: 2 })`.
+ * The built-ins are registered when this module loads (./builtins imports every loss; no loss
+ * imports the registry, so there is no circle). A user's loss needs no registration to train or to
+ * sweep — pass the loss itself — but `registerLoss(myLoss)` lets configs name it.
  */
-import type * as tf from '@tensorflow/tfjs';
+import * as path from 'node:path';
 import { fail } from '../core/errors';
-import type { Reduction } from './reduction';
+import { describe } from '../core/validate';
+import { suggestion } from '../core/options';
+import { BUILTIN_LOSSES } from './builtins';
+import { isLoss, isMultiLabelLoss, type Loss, type LossLike, type LossParamValue, type LossSpec, type MultiLabelLoss } from './types';
 
-/** Training-time context some losses need (SPLC's epoch, schedules). */
-export interface LossContext {
-  /** 0-based epoch. */
-  epoch?: number;
-  /** 0-based global step. */
-  step?: number;
-}
+const registry = new Map<string, Loss>();
+for (const loss of BUILTIN_LOSSES) registry.set(loss.name, loss);
 
-/** Per-call options every multi-label loss accepts. */
-export interface LossCallOptions {
-  /** Known-label mask `[N, C]`: 1 = known, 0 = unknown (contributes nothing to value or gradient). */
-  mask?: tf.Tensor;
-  /** Per-class weights `[C]`. */
-  classWeights?: tf.Tensor | readonly number[];
-  /** Overrides the loss's default reduction. */
-  reduction?: Reduction;
-  context?: LossContext;
-  /**
-   * Check the values of targets (0/1), mask (0/1), logits (finite) and class weights (finite, ≥ 0).
-   * These checks read tensors back from the backend; the training loop may switch them off.
-   * Default true. Shapes and options are always checked.
-   */
-  validate?: boolean;
-}
-
-export type LossParamValue = number | boolean | string;
-
-/** A configured loss, ready to call. */
-export interface MultiLabelLoss {
-  /** Registry name (e.g. `'asl'`). */
-  readonly name: string;
-  /** Resolved parameters (defaults filled in). */
-  readonly params: Readonly<Record<string, LossParamValue>>;
-  /** Loss of `logits [N, C]` against 0/1 `targets [N, C]`; a scalar unless `reduction: 'none'`. */
-  call(logits: tf.Tensor, targets: tf.Tensor, options?: LossCallOptions): tf.Tensor;
-}
-
-/** Description of one parameter: default and valid range, for validation, docs and sweeps. */
-export interface LossParamInfo {
-  default: LossParamValue;
-  description: string;
-  min?: number;
-  max?: number;
-  /** Allowed values of a string parameter. */
-  choices?: readonly string[];
-}
-
-/** A registry entry. */
-export interface LossInfo {
-  name: string;
-  /** One line: what it is. */
-  description: string;
-  /** Paper (title, venue, arXiv id). */
-  paper: string;
-  params: Readonly<Record<string, LossParamInfo>>;
-  /** Builds the loss from complete, validated parameters. */
-  create(params: Record<string, LossParamValue>): MultiLabelLoss;
-}
-
-/** A loss selected by name with (partial) parameters, as in configs. */
-export interface LossSpec {
-  name: string;
-  params?: Record<string, LossParamValue>;
-}
-
-const registry = new Map<string, LossInfo>();
-let builtinsLoaded = false;
-
-/**
- * Registers the built-in losses on first use of the registry. Lazy, so that importing this module
- * alone (e.g. `import { createLoss } from './registry'`) still sees every built-in loss, without a
- * circular import at load time.
- */
-function ensureBuiltins(): void {
-  if (builtinsLoaded) return;
-  builtinsLoaded = true;
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  (require('./builtin-losses') as typeof import('./builtin-losses')).registerBuiltinLosses();
-  // User loss modules (see `loadLossModule` in ./define-loss): listed in ASL_LOSS_MODULES so that
-  // worker threads and child processes (sweeps) register the same prototype losses.
-  for (const file of lossModulePaths()) require(file);
-}
-
-/** The module paths listed in the environment variable `ASL_LOSS_MODULES` (path-delimiter separated). */
-export function lossModulePaths(env: NodeJS.ProcessEnv = process.env): string[] {
-  const raw = env.ASL_LOSS_MODULES ?? '';
-  return raw
-    .split(require('node:path').delimiter as string)
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
-}
-
-/** Adds a loss to the registry (throws if the name is taken, unless `override`). */
-export function registerLoss(info: LossInfo, options: { override?: boolean } = {}): void {
-  ensureBuiltins();
-  if (registry.has(info.name) && !options.override) {
-    fail('registerLoss', 'info', `a loss named '${info.name}' is already registered (pass { override: true } to replace it)`);
+/** Adds a loss definition to the registry (throws if the name is taken, unless `override`). */
+export function registerLoss(loss: Loss, options: { override?: boolean } = {}): void {
+  const fn = 'registerLoss';
+  if (!isLoss(loss)) fail(fn, 'loss', `must be a loss made by defineLoss, got ${describe(loss)}`);
+  if (registry.has(loss.name) && !options.override) {
+    fail(fn, 'loss', `a loss named '${loss.name}' is already registered (pass { override: true } to replace it)`);
   }
-  registry.set(info.name, info);
+  registry.set(loss.name, loss);
+}
+
+/** Removes a registered loss (built-ins included); returns whether it was there. */
+export function unregisterLoss(name: string): boolean {
+  return registry.delete(name);
 }
 
 /** The registered loss names, sorted. */
 export function listLosses(): string[] {
-  ensureBuiltins();
   return [...registry.keys()].sort();
 }
 
-/** The registry entry of a loss. */
-export function lossInfo(name: string): LossInfo {
-  ensureBuiltins();
-  return registry.get(name) ?? fail('lossInfo', 'name', `unknown loss '${name}'; registered: ${listLosses().join(', ')}`);
+/** The registered loss of that name; the error suggests the closest name. */
+export function lossInfo(name: string): Loss {
+  if (typeof name !== 'string') fail('lossInfo', 'name', `must be a string, got ${describe(name)}`);
+  return registry.get(name) ?? fail('lossInfo', 'name', `unknown loss '${name}' ${suggestion(name, listLosses())}`);
 }
 
-/** Fills defaults and validates parameters against a loss's {@link LossParamInfo}. */
-export function resolveLossParams(info: LossInfo, params: Record<string, LossParamValue> = {}): Record<string, LossParamValue> {
-  const fn = `createLoss('${info.name}')`;
-  const out: Record<string, LossParamValue> = {};
-  for (const key of Object.keys(params)) {
-    if (!(key in info.params)) {
-      fail(fn, key, `is not a parameter of ${info.name}; parameters: ${Object.keys(info.params).join(', ') || 'none'}`);
-    }
+/** The loss a spec names: from `spec.module`'s exports when given (sweep workers, other processes), else the registry. */
+function lossOfSpec(spec: LossSpec): Loss {
+  if (spec.module === undefined) return lossInfo(spec.name);
+  const fn = 'createLoss';
+  let mod: Record<string, unknown>;
+  try {
+    mod = require(path.resolve(spec.module)) as Record<string, unknown>;
+  } catch (e) {
+    return fail(fn, 'module', `${spec.module} could not be loaded (${(e as Error).message.split('\n')[0]})`);
   }
-  for (const [key, p] of Object.entries(info.params)) {
-    const v = params[key] ?? p.default;
-    if (typeof v !== typeof p.default) fail(fn, key, `must be a ${typeof p.default}, got ${JSON.stringify(v)}`);
-    if (typeof v === 'number') {
-      if (!Number.isFinite(v) || (p.min !== undefined && v < p.min) || (p.max !== undefined && v > p.max)) {
-        fail(fn, key, `must be a finite number in [${p.min ?? '-∞'}, ${p.max ?? '∞'}], got ${v}`);
-      }
-    }
-    if (typeof v === 'string' && p.choices && !p.choices.includes(v)) {
-      fail(fn, key, `must be one of ${p.choices.join(', ')}, got ${JSON.stringify(v)}`);
-    }
-    out[key] = v;
-  }
-  return out;
+  const found = Object.values(mod).find((v): v is Loss => isLoss(v) && v.name === spec.name);
+  return found ?? fail(fn, 'module', `${spec.module} exports no loss named '${spec.name}' (exports: ${Object.keys(mod).join(', ') || 'none'})`);
 }
 
-/** Creates a configured loss from a name or `{ name, params }`. */
-export function createLoss(spec: string | LossSpec, params?: Record<string, LossParamValue>): MultiLabelLoss {
-  const s = typeof spec === 'string' ? { name: spec, params } : spec;
-  const info = lossInfo(s.name);
-  return info.create(resolveLossParams(info, s.params ?? {}));
+/** Checks the shape of a loss spec (configs arrive from JSON). */
+export function checkLossSpec(spec: unknown, fn = 'createLoss'): LossSpec {
+  if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) fail(fn, 'loss', `must be a name, { name, params } or a loss, got ${describe(spec)}`);
+  const s = spec as Record<string, unknown>;
+  for (const key of Object.keys(s)) if (!['name', 'params', 'module'].includes(key)) fail(fn, undefined, `unknown option 'loss.${key}' ${suggestion(key, ['name', 'params', 'module'])}`);
+  if (typeof s.name !== 'string') fail(fn, 'loss.name', `must be a string, got ${describe(s.name)}`);
+  if (s.params !== undefined && (s.params === null || typeof s.params !== 'object' || Array.isArray(s.params))) fail(fn, 'loss.params', 'must be an object');
+  if (s.module !== undefined && typeof s.module !== 'string') fail(fn, 'loss.module', 'must be a file path');
+  return s as unknown as LossSpec;
+}
+
+/**
+ * A configured loss from anything that describes one: a registered name, `{ name, params, module? }`,
+ * a loss definition (with `params` applied) or an already configured loss (returned as it is).
+ */
+export function createLoss(loss: LossLike, params?: Record<string, LossParamValue>): MultiLabelLoss {
+  if (isMultiLabelLoss(loss) && !isLoss(loss)) {
+    if (params && Object.keys(params).length) fail('createLoss', 'params', `cannot be applied to the configured loss '${loss.name}' (configure its definition instead)`);
+    return loss;
+  }
+  if (isLoss(loss)) return loss.create(params);
+  if (typeof loss === 'string') return lossInfo(loss).create(params);
+  const spec = checkLossSpec(loss);
+  return lossOfSpec(spec).create({ ...(spec.params ?? {}), ...(params ?? {}) });
+}
+
+/** The definition behind a loss-like value (for parameter specs and descriptions). */
+export function lossDefinitionOf(loss: Exclude<LossLike, MultiLabelLoss>): Loss {
+  if (isLoss(loss)) return loss;
+  if (typeof loss === 'string') return lossInfo(loss);
+  return lossOfSpec(checkLossSpec(loss));
+}
+
+/**
+ * A JSON-serialisable description of a loss-like value, for run folders and sweep workers:
+ * `{ name, params }` (with `module` when the spec had one), or undefined when the loss exists only in
+ * this process (a definition or configured loss that is not the registered one of its name).
+ */
+export function serialisableLossSpec(loss: LossLike): LossSpec | undefined {
+  if (typeof loss === 'string') return { name: loss };
+  if (isLoss(loss)) return registry.get(loss.name) === loss ? { name: loss.name } : undefined;
+  if (isMultiLabelLoss(loss)) return undefined;
+  return checkLossSpec(loss);
 }

@@ -17,10 +17,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { focusingPower } from './focal';
-import { callLossInfo, elementwiseMultiLabelLoss, reductionParam, type FunctionalLossOptions } from './multi-label-loss';
-import type { LossContext, LossInfo } from './registry';
-import type { Reduction } from './reduction';
+import { defineLoss } from './define';
+import { param } from './params';
 import { stopGradient } from './detach';
+import type { LossContext } from './types';
 
 /** Per-element SPLC kernel (no checks). */
 export function splcElementwise(
@@ -41,43 +41,24 @@ export function splcElementwise(
   return tf.add(tf.mul(yc, pos), tf.mul(tf.sub(1, yc), neg));
 }
 
-/** Registry entry (`'splc'`). */
-export const splcLossInfo: LossInfo = {
+/**
+ * SPLC of `logits [N, C]` against 0/1 `targets [N, C]` (registry `'splc'`); sum by default. The epoch
+ * comes from the call's `context` (the trainer passes it).
+ *
+ * @example
+ * splcLoss(z, y, { context: { epoch: 3 } })
+ */
+export const splcLoss = defineLoss({
   name: 'splc',
+  functionName: 'splcLoss',
   description: 'SPLC: focal-margin loss that relabels confident negatives (p > τ) as positives after changeEpoch.',
   paper: 'Zhang et al., "Simple and Robust Loss Design for Multi-Label Learning with Missing Labels", arXiv 2112.07368.',
   params: {
-    tau: { default: 0.6, min: 0.5, max: 1, description: 'τ: probability above which a negative is relabelled positive' },
-    changeEpoch: { default: 1, min: 0, max: 1e6, description: 'first epoch (0-based, from call context) with correction' },
-    margin: { default: 1, min: 0, max: 10, description: 'm: logit margin of annotated positives' },
-    gamma: { default: 2, min: 0, max: 20, description: 'γ: focusing exponent (both sides)' },
-    reduction: reductionParam('sum'),
+    tau: param.number(0.6, 'τ: probability above which a negative is relabelled positive', { min: 0.5, max: 1 }),
+    changeEpoch: param.number(1, 'first epoch (0-based, from call context) with correction', { min: 0, max: 1e6, integer: true }),
+    margin: param.number(1, 'm: logit margin of annotated positives', { min: 0, max: 10 }),
+    gamma: param.number(2, 'γ: focusing exponent (both sides)', { min: 0, max: 20 }),
   },
-  create: (params) => {
-    const o = {
-      tau: params.tau as number,
-      changeEpoch: params.changeEpoch as number,
-      margin: params.margin as number,
-      gamma: params.gamma as number,
-    };
-    return elementwiseMultiLabelLoss({
-      name: 'splc',
-      params,
-      defaultReduction: params.reduction as Reduction,
-      kernel: (z, y, context) => splcElementwise(z, y, o, context),
-    });
-  },
-};
-
-/** Options of {@link splcLoss}. Pass the epoch as `context: { epoch }`. */
-export interface SplcLossOptions extends FunctionalLossOptions {
-  tau?: number;
-  changeEpoch?: number;
-  margin?: number;
-  gamma?: number;
-}
-
-/** SPLC loss of `logits [N, C]` against 0/1 `targets`; sum by default. */
-export function splcLoss(logits: tf.Tensor | number[][], targets: tf.Tensor | number[][], options: SplcLossOptions = {}): tf.Tensor {
-  return callLossInfo(splcLossInfo, logits, targets, { ...options });
-}
+  defaultReduction: 'sum',
+  elementwise: (z, y, params, context) => splcElementwise(z, y, params, context),
+});

@@ -19,10 +19,9 @@
  * The loss couples the samples of a batch (the class direction needs the whole batch).
  */
 import * as tf from '@tensorflow/tfjs';
-import { callLossInfo, prepareLossCall, reductionParam, type FunctionalLossOptions } from './multi-label-loss';
+import { defineLoss } from './define';
+import { param } from './params';
 import { LSE_EXCLUDE, shiftedLogSumExp } from './zlpr';
-import type { LossCallOptions, LossInfo, MultiLabelLoss } from './registry';
-import type { Reduction } from './reduction';
 
 /** LSE over `axis` of a/T restricted to `keep`, times T; ≈ −1e9·T when the set is empty. */
 function softMax(a: tf.Tensor, keep: tf.Tensor, temperature: number, axis: number, extra?: tf.Tensor): tf.Tensor {
@@ -50,44 +49,31 @@ export function twoWayTerms(
   return { rows, cols, rowValid: tf.step(tf.sum(pos, 1)), colValid };
 }
 
-/** Registry entry (`'two-way'`). */
-export const twoWayLossInfo: LossInfo = {
+/**
+ * Two-way loss of `logits [N, C]` against 0/1 `targets [N, C]` (registry `'two-way'`): the sample-wise
+ * and class-wise terms; `'none'` gives the `[N + C]` terms (rows first), `'mean'` (default) the sum of
+ * the two means over valid rows and columns.
+ *
+ * @example
+ * twoWayLoss(z, y, { tPos: 4, tNeg: 1 })
+ */
+export const twoWayLoss = defineLoss({
   name: 'two-way',
+  functionName: 'twoWayLoss',
   description: 'Two-way multi-label loss: softplus(soft-max negatives − soft-min positives), per sample and per class.',
   paper: 'Kobayashi, "Two-way Multi-Label Loss", CVPR 2023.',
   params: {
-    tPos: { default: 4, min: 0.01, max: 100, description: 'T_p: temperature of the soft minimum over positives' },
-    tNeg: { default: 1, min: 0.01, max: 100, description: 'T_n: temperature of the soft maximum over negatives' },
-    reduction: reductionParam('mean'),
+    tPos: param.number(4, 'T_p: temperature of the soft minimum over positives', { min: 0.01, max: 100 }),
+    tNeg: param.number(1, 'T_n: temperature of the soft maximum over negatives', { min: 0.01, max: 100 }),
   },
-  create: (params): MultiLabelLoss => {
-    const o = { tPos: params.tPos as number, tNeg: params.tNeg as number };
-    return {
-      name: 'two-way',
-      params: Object.freeze({ ...params }),
-      call(logits: tf.Tensor, targets: tf.Tensor, options?: LossCallOptions): tf.Tensor {
-        return tf.tidy(() => {
-          const c = prepareLossCall(logits, targets, options, params.reduction as Reduction, 'two-way.call');
-          const t = twoWayTerms(c.z, c.y, o, c.mask, c.classWeights);
-          const rows = tf.mul(t.rows, t.rowValid);
-          const cols = tf.mul(t.cols, t.colValid);
-          if (c.reduction === 'none') return tf.concat([rows, cols], 0);
-          if (c.reduction === 'sum') return tf.add(tf.sum(rows), tf.sum(cols));
-          const meanOf = (v: tf.Tensor, w: tf.Tensor) => tf.div(tf.sum(v), tf.maximum(tf.sum(w), 1e-12));
-          return tf.add(meanOf(rows, t.rowValid), meanOf(cols, t.colValid));
-        });
-      },
-    };
+  defaultReduction: 'mean',
+  forward: (c, params) => {
+    const t = twoWayTerms(c.z, c.y, params, c.mask, c.classWeights);
+    const rows = tf.mul(t.rows, t.rowValid);
+    const cols = tf.mul(t.cols, t.colValid);
+    if (c.reduction === 'none') return tf.concat([rows, cols], 0);
+    if (c.reduction === 'sum') return tf.add(tf.sum(rows), tf.sum(cols));
+    const meanOf = (v: tf.Tensor, w: tf.Tensor) => tf.div(tf.sum(v), tf.maximum(tf.sum(w), 1e-12));
+    return tf.add(meanOf(rows, t.rowValid), meanOf(cols, t.colValid));
   },
-};
-
-/** Options of {@link twoWayLoss}. */
-export interface TwoWayLossOptions extends FunctionalLossOptions {
-  tPos?: number;
-  tNeg?: number;
-}
-
-/** Two-way loss of `logits [N, C]` against 0/1 `targets` (batch-level); official mean by default. */
-export function twoWayLoss(logits: tf.Tensor | number[][], targets: tf.Tensor | number[][], options: TwoWayLossOptions = {}): tf.Tensor {
-  return callLossInfo(twoWayLossInfo, logits, targets, { ...options });
-}
+});

@@ -16,8 +16,7 @@
  * Default `'mean'` (bert4keras).
  */
 import * as tf from '@tensorflow/tfjs';
-import { callLossInfo, prepareLossCall, reductionParam, type FunctionalLossOptions } from './multi-label-loss';
-import type { LossCallOptions, LossInfo, MultiLabelLoss } from './registry';
+import { defineLoss } from './define';
 import type { Reduction } from './reduction';
 
 /** Large negative used to remove an entry from a log-sum-exp (exp underflows to exactly 0). */
@@ -70,25 +69,18 @@ function reduceSamples(perSample: tf.Tensor, reduction: Reduction): tf.Tensor {
   return tf.mean(perSample);
 }
 
-/** Registry entry (`'zlpr'`). */
-export const zlprLossInfo: LossInfo = {
+/**
+ * ZLPR of `logits [N, C]` against 0/1 `targets [N, C]` (registry `'zlpr'`), per sample then reduced
+ * over the batch (mean by default); `'none'` gives the per-sample `[N]` losses.
+ *
+ * @example
+ * zlprLoss(z, y, { mask })
+ */
+export const zlprLoss = defineLoss({
   name: 'zlpr',
+  functionName: 'zlprLoss',
   description: 'ZLPR / multilabel categorical cross-entropy: log(1+Σ_neg e^z) + log(1+Σ_pos e^−z) per sample.',
   paper: 'Su et al., "ZLPR: A Novel Loss for Multi-label Classification", arXiv 2208.02955; kexue.fm/archives/7359.',
-  params: { reduction: reductionParam('mean') },
-  create: (params): MultiLabelLoss => ({
-    name: 'zlpr',
-    params: Object.freeze({ ...params }),
-    call(logits: tf.Tensor, targets: tf.Tensor, options?: LossCallOptions): tf.Tensor {
-      return tf.tidy(() => {
-        const c = prepareLossCall(logits, targets, options, params.reduction as Reduction, 'zlpr.call');
-        return reduceSamples(zlprPerSample(c.z, c.y, c.mask, c.classWeights), c.reduction);
-      });
-    },
-  }),
-};
-
-/** ZLPR loss of `logits [N, C]` against 0/1 `targets`; mean over samples by default. */
-export function zlprLoss(logits: tf.Tensor | number[][], targets: tf.Tensor | number[][], options: FunctionalLossOptions = {}): tf.Tensor {
-  return callLossInfo(zlprLossInfo, logits, targets, { ...options });
-}
+  defaultReduction: 'mean',
+  forward: (c) => reduceSamples(zlprPerSample(c.z, c.y, c.mask, c.classWeights), c.reduction),
+});

@@ -36,5 +36,3 @@ export { setMetrics, hammingLoss, subsetAccuracy, microF1, macroF1 } from './set
 export type { SetMetrics } from './set-metrics';
 export { precisionRecallCurves } from './pr-curve';
 export type { PrecisionRecallCurve, PrecisionRecallCurveOptions } from './pr-curve';
-export { precisionRecallFigure } from '../plot/pr-curve';
-export type { PrecisionRecallCurveLike } from '../plot/pr-curve';

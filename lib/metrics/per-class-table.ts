@@ -3,8 +3,8 @@
  * danfo DataFrame or an arquero table, and shown as an HTML table in notebooks. danfo and arquero are
  * loaded only when a conversion is asked for (danfo takes seconds to load).
  */
-import { JUPYTER_DISPLAY, type MimeBundle } from '../display/mime';
-import { tableHtml, tableText, type PlainTable } from '../display/table';
+import { JUPYTER_DISPLAY, tableHtml, tableText, type MimeBundle, type PlainTable } from '../core/rich';
+import { requireOptional } from '../core/optional';
 
 /** One row of {@link PerClassMetricsTable}. AP, precision, recall and F1 are fractions in [0, 1]. */
 export interface PerClassMetricsRow {
@@ -62,15 +62,13 @@ export class PerClassMetricsTable {
 
   /** A danfo DataFrame (danfojs-node) with the columns class, positives, AP, precision, recall, F1. */
   toDanfo(): PerClassDanfoFrame {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const dfd = require('danfojs-node') as { DataFrame: new (data: object) => PerClassDanfoFrame };
+    const dfd = requireOptional<{ DataFrame: new (data: object) => PerClassDanfoFrame }>('danfojs-node', 'PerClassMetricsTable');
     return new dfd.DataFrame(this.columns());
   }
 
   /** An arquero table with the columns class, positives, AP, precision, recall, F1. */
   toArquero(): PerClassArqueroTable {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const aq = require('arquero') as { table: (columns: object) => PerClassArqueroTable };
+    const aq = requireOptional<{ table: (columns: object) => PerClassArqueroTable }>('arquero', 'PerClassMetricsTable');
     return aq.table(this.columns());
   }
 

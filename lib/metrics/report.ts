@@ -5,8 +5,7 @@
  */
 import { fail } from '../core/errors';
 import { describe } from '../core/validate';
-import { JUPYTER_DISPLAY, escapeHtml, type MimeBundle } from '../display/mime';
-import { tableHtml, tableText } from '../display/table';
+import { JUPYTER_DISPLAY, escapeHtml, tableHtml, tableText, type MimeBundle } from '../core/rich';
 import {
   _multilabelAveragePrecisionCompute,
   _reduceAveragePrecision,

@@ -7,62 +7,15 @@
  *   controller (the paper's Section 3.4 adaptive asymmetry: γ− ← γ− + λ(Δp − Δp_target)).
  *
  * Callbacks with state implement `getState`/`setState` (JSON), so resume continues them exactly.
+ * The interface itself lives in ./events.ts; figures of the records are the notebook package's
+ * (`probabilityFigure`).
  */
 import * as tf from '@tensorflow/tfjs';
 import { AdaptiveAsymmetry } from '../losses/adaptive-asymmetry';
 import type { AdaptiveAsymmetryOptions, AdaptiveAsymmetryRecord } from '../losses/adaptive-asymmetry';
-import type { LossParamValue } from '../losses/registry';
-import { lineFigure } from '../plot/line';
-import type { PlotlyFigure } from '../display/plotly';
-import { figureHtml } from '../display/plotly';
-
-/** What a callback sees after every training step. Tensors are valid only during the call. */
-export interface BatchEndInfo {
-  epoch: number;
-  /** 0-based global step (this step's index). */
-  step: number;
-  loss: number;
-  lr: number;
-  /** The batch's logits `[B, K]` (present when a callback sets `needsLogits`). */
-  logits?: tf.Tensor;
-  targets: tf.Tensor;
-  mask?: tf.Tensor;
-}
-
-/** One epoch's record (also a line of the run folder's metrics log). */
-export interface EpochRecord {
-  epoch: number;
-  /** Global steps done at the end of the epoch. */
-  step: number;
-  /** Mean of the training loss over the epoch's batches (weighted by batch size), as the loss reduces it. */
-  trainLoss: number;
-  /** Validation BCE (mean over known labels), the same for every loss so runs compare. */
-  valLoss: number;
-  /** Validation mAP (percent) of the raw weights. */
-  valMap: number;
-  /** Validation mAP (percent) of the EMA weights (NaN without EMA). */
-  valMapEma: number;
-  lr: number;
-  seconds: number;
-  /** Live tensors after the epoch (stable across epochs when nothing leaks). */
-  numTensors: number;
-  /** Whether this epoch gave the best checkpoint so far. */
-  best: boolean;
-}
-
-export interface TrainingCallback {
-  readonly name: string;
-  /** Ask the trainer to keep the batch logits for `onBatchEnd`. */
-  readonly needsLogits?: boolean;
-  onTrainBegin?(info: { epochs: number; stepsPerEpoch: number; startEpoch: number }): void | Promise<void>;
-  onBatchEnd?(info: BatchEndInfo): void | Promise<void>;
-  onEpochEnd?(record: EpochRecord): void | Promise<void>;
-  onTrainEnd?(history: readonly EpochRecord[]): void | Promise<void>;
-  /** Loss parameters to override from the next step on (e.g. γ− of an adaptive controller). */
-  lossParams?(): Record<string, LossParamValue>;
-  getState?(): unknown;
-  setState?(state: unknown): void;
-}
+import type { LossParamValue } from '../losses/types';
+import { JUPYTER_DISPLAY, type MimeBundle } from '../core/rich';
+import type { BatchEndInfo, TrainingCallback } from './events';
 
 /** One iteration of {@link ProbabilityTracker}. */
 export interface ProbabilityRecord {
@@ -102,24 +55,12 @@ export class ProbabilityTracker implements TrainingCallback {
     this.records.push({ step: info.step, epoch: info.epoch, meanPositive: m.positive, meanNegative: m.negative });
   }
 
-  /** The paper's Figure 4: mean probability of positives and of negatives against the iteration. */
-  toFigure(title = 'Mean probability of positives and negatives'): PlotlyFigure {
-    const x = this.records.map((r) => r.step);
-    return lineFigure(
-      [
-        { name: 'positives p̄⁺', x, y: this.records.map((r) => r.meanPositive) },
-        { name: 'negatives p̄⁻', x, y: this.records.map((r) => r.meanNegative), dash: 'dash' },
-      ],
-      { title, xTitle: 'iteration', yTitle: 'mean probability', yRange: [0, 1] },
-    );
-  }
-
-  [Symbol.for('Jupyter.display')](): Record<string, string> {
+  [JUPYTER_DISPLAY](): MimeBundle {
     const last = this.records[this.records.length - 1];
     const text = last
       ? `probability tracker: ${this.records.length} iterations; last p̄⁺ ${last.meanPositive.toFixed(3)}, p̄⁻ ${last.meanNegative.toFixed(3)}`
       : 'probability tracker: no iterations yet';
-    return { 'text/plain': text, 'text/html': this.records.length ? figureHtml(this.toFigure()) : `<p>${text}</p>` };
+    return { 'text/plain': text };
   }
 
   getState(): unknown {

@@ -1,11 +1,12 @@
 /**
- * The per-epoch history of a training run, displayable in notebooks (a table of the epochs and a
- * loss / mAP chart) and convertible to plain records.
+ * The per-epoch history of a training run and the result a finished run returns. Both display
+ * themselves in notebooks as tables (the notebook package adds the loss/mAP charts).
  */
-import { escapeHtml } from '../display/mime';
-import { figureHtml } from '../display/plotly';
-import { lineFigure } from '../plot/line';
-import type { EpochRecord } from './callbacks';
+import { JUPYTER_DISPLAY, escapeHtml, tableHtml, tableText, type MimeBundle, type PlainTable } from '../core/rich';
+import type { ResolvedTrainConfig } from './config';
+import type { EpochRecord } from './events';
+import type { BestEpoch } from './train-state';
+import type * as tf from '@tensorflow/tfjs';
 
 export class TrainingHistory {
   constructor(
@@ -18,27 +19,74 @@ export class TrainingHistory {
     return Math.max(-Infinity, ...this.records.flatMap((r) => [r.valMap, Number.isFinite(r.valMapEma) ? r.valMapEma : -Infinity]));
   }
 
+  /** The epochs as a table: epoch, losses, metrics. */
+  toTable(): PlainTable {
+    const single = this.records.some((r) => Number.isFinite(r.valAccuracy));
+    const columns = ['epoch', 'train loss', 'val loss', 'val BCE', 'mAP', 'mAP (EMA)', ...(single ? ['accuracy', 'macro-F1'] : []), 'lr', 'seconds', 'best'];
+    const rows = this.records.map((r) => [
+      r.epoch + 1,
+      r.trainLoss,
+      r.valLoss,
+      r.valBce,
+      r.valMap,
+      Number.isFinite(r.valMapEma) ? r.valMapEma : '',
+      ...(single ? [r.valAccuracy, r.valMacroF1] : []),
+      r.lr,
+      r.seconds,
+      r.best ? '*' : '',
+    ]);
+    return { columns, rows };
+  }
+
   toText(): string {
-    const rows = this.records.map(
-      (r) => `${String(r.epoch + 1).padStart(5)}  ${r.trainLoss.toFixed(4)}  ${r.valLoss.toFixed(4)}  ${r.valMap.toFixed(2).padStart(6)}  ${Number.isFinite(r.valMapEma) ? r.valMapEma.toFixed(2).padStart(6) : '     -'}${r.best ? '  *' : ''}`,
-    );
-    return [`training history '${this.name}' (best mAP ${this.bestMap.toFixed(2)})`, 'epoch  loss    val-loss  mAP    mAP-ema', ...rows].join('\n');
+    return `training history '${this.name}' (best mAP ${this.bestMap.toFixed(2)})\n${tableText(this.toTable())}`;
   }
 
-  [Symbol.for('Jupyter.display')](): Record<string, string> {
-    return this.toMimeBundle();
+  [JUPYTER_DISPLAY](): MimeBundle {
+    return { 'text/plain': this.toText(), 'text/html': tableHtml(this.toTable(), { caption: `training history '${this.name}' (best mAP ${this.bestMap.toFixed(2)})` }) };
+  }
+}
+
+/** Everything a finished run returns. */
+export class TrainingResult {
+  constructor(
+    readonly config: ResolvedTrainConfig,
+    readonly history: TrainingHistory,
+    /** The best epoch, its metric and which weights (raw or EMA) gave it. */
+    readonly best: BestEpoch,
+    readonly seconds: number,
+    readonly backend: string,
+    /** The trained model (raw weights), unless `keepModel: false`. */
+    readonly model?: tf.LayersModel,
+    /** The epoch this run continued from, when it resumed from a checkpoint. */
+    readonly resumedFromEpoch?: number,
+    readonly outDir?: string,
+    /** The configuration as recorded in the run folder (the loss as a name and parameters). */
+    readonly recordedConfig?: unknown,
+  ) {}
+
+  /** One line: best metric, where, time and backend. */
+  summary(): string {
+    const resumed = this.resumedFromEpoch !== undefined ? `, resumed at epoch ${this.resumedFromEpoch + 1}` : '';
+    const extra = this.best.metric === 'mAP' ? '' : ` (mAP ${this.best.valMap.toFixed(2)})`;
+    return `${this.config.name}: best ${this.best.metric} ${this.best.value.toFixed(2)}${extra} (epoch ${this.best.epoch + 1}, ${this.best.weights} weights), ${this.history.records.length} epochs in ${this.seconds.toFixed(1)} s on ${this.backend}${resumed}`;
   }
 
-  /** text/plain (a table of the epochs) and text/html (the table and a validation mAP chart). */
-  toMimeBundle(): Record<string, string> {
-    const xs = this.records.map((r) => r.epoch + 1);
-    const fig = lineFigure(
-      [
-        { name: 'val mAP', x: xs, y: this.records.map((r) => r.valMap) },
-        { name: 'val mAP (EMA)', x: xs, y: this.records.map((r) => r.valMapEma) },
-      ],
-      { title: `${this.name}: validation mAP (%)`, xTitle: 'epoch', height: 320 },
-    );
-    return { 'text/plain': this.toText(), 'text/html': `<pre>${escapeHtml(this.toText())}</pre>${figureHtml(fig)}` };
+  /** A JSON-friendly report (what `report.json` holds). */
+  toJSON(): Record<string, unknown> {
+    return {
+      config: this.recordedConfig ?? this.config,
+      best: this.best,
+      seconds: this.seconds,
+      backend: this.backend,
+      resumedFromEpoch: this.resumedFromEpoch,
+      outDir: this.outDir,
+      history: this.history.records,
+    };
+  }
+
+  [JUPYTER_DISPLAY](): MimeBundle {
+    const h = this.history[JUPYTER_DISPLAY]();
+    return { 'text/plain': `${this.summary()}\n${h['text/plain']}`, 'text/html': `<p>${escapeHtml(this.summary())}</p>${h['text/html']}` };
   }
 }

@@ -1,29 +1,42 @@
-export { referenceCnn, referenceMlp, residualCnn, textMlp, buildZooModel, ZOO_MODEL_NAMES } from './models';
+/**
+ * The training engine: `trainModel` (the fit loop) with its configuration, events and callbacks,
+ * evaluation, checkpoints, sweeps on all cores, leaderboards, the model zoo, optimizers, schedules,
+ * EMA and pretrained backbones.
+ */
+export { trainModel, TrainingDivergedError } from './fit';
+export type { TrainOptions } from './fit';
+export { resolveTrainConfig, TRAIN_DEFAULTS } from './config';
+export type { TrainConfig, ResolvedTrainConfig, ZooModelSpec } from './config';
+export { evaluateModel } from './evaluate';
+export type { Evaluation, EvaluateOptions, TrainingTask } from './evaluate';
+export { TrainingHistory, TrainingResult } from './history';
+export { setTrainingEnvironment } from './events';
+export type { TrainingCallback, BatchEndInfo, EpochRecord, TrainBeginInfo, TrainingEnvironment } from './events';
+export { ProbabilityTracker, AdaptiveAsymmetryCallback, meanProbabilities } from './callbacks';
+export type { ProbabilityRecord } from './callbacks';
+export { createTrainingProgress, epochSummaryLine, formatSeconds, ProgressClock } from './progress';
+export type { ProgressMode } from './progress';
+export { RunFolder } from './run-folder';
+export { loadCheckpointWeights } from './train-state';
+export type { BestEpoch } from './train-state';
+export { readCheckpoint, writeCheckpoint } from './checkpoint';
+export type { CheckpointContents } from './checkpoint';
+export { runSweep, expandGrid, SweepResult } from './sweep';
+export type { SweepSpec, SweepOptions, SweepRecord } from './sweep';
+export { evaluateSweepRuns } from './sweep-evaluation';
+export type { EvaluatedRun, EvaluateSweepRunsOptions } from './sweep-evaluation';
+export { leaderboard } from './leaderboard';
+export type { LeaderboardRow } from './leaderboard';
+export { buildZooModel, ZOO_MODEL_NAMES } from './models';
 export type { ZooModelName, ZooModelOptions } from './models';
-export { TrainingOptimizer, trainableWeightsOf, decaysWeight, OPTIMIZER_NAMES } from './optimizer';
-export type { OptimizerConfig, OptimizerName, OptimizerState, TrainableWeight } from './optimizer';
+export { OPTIMIZER_NAMES } from './optimizer';
+export type { OptimizerConfig, OptimizerName } from './optimizer';
 export { learningRateAt, SCHEDULE_NAMES } from './schedule';
 export type { ScheduleConfig } from './schedule';
-export { ModelEma } from './ema';
 export type { EmaConfig } from './ema';
-export { writeCheckpoint, readCheckpoint } from './checkpoint';
-export type { CheckpointContents } from './checkpoint';
-export { trainStep } from './step';
-export type { StepLossFn, TrainStepResult } from './step';
-export { ProbabilityTracker, AdaptiveAsymmetryCallback, meanProbabilities } from './callbacks';
-export type { TrainingCallback, BatchEndInfo, EpochRecord, ProbabilityRecord } from './callbacks';
-export { createTrainingProgress, resolveProgressMode, epochSummaryLine } from './progress';
-export type { ProgressMode, TrainingProgress } from './progress';
-export { TrainingHistory } from './history';
-export { trainModel, evaluateModel, resolveTrainConfig, loadCheckpointWeights, TrainingResult } from './trainer';
-export type { TrainConfig, TrainOptions, ResolvedTrainConfig, ZooModelSpec } from './trainer';
-export { runSweep, expandGrid, SweepResult, sweepWorkerEntry } from './sweep';
-export type { SweepSpec, SweepOptions, SweepRecord } from './sweep';
-export { loadDatasetRef } from './data-ref';
-export type { DatasetRef } from './data-ref';
-export { measureTrainingThroughput, matMulEfficiency, wasmFixSpeedups } from './benchmark';
-export type { BenchmarkModel, TrainingThroughput, MatMulEfficiency } from './benchmark';
+export { measureTrainingThroughput } from './benchmark';
+export type { BenchmarkModel, TrainingThroughput } from './benchmark';
 export { loadLayersModelFromDisk, saveLayersModelToDisk, withMultiLabelHead } from './pretrained';
 export type { MultiLabelHeadOptions } from './pretrained';
-export { StepSeededDropout, stepSeededDropout, setTrainingStep } from './layers';
+export { stepSeededDropout } from './layers';
 export type { StepSeededDropoutArgs } from './layers';

@@ -4,8 +4,8 @@
  * Failures of a run are caught and reported; the worker then takes the next run.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { DatasetRef } from './data-ref';
-import type { TrainConfig } from './trainer';
+import type { DatasetRef } from '../data/dataset-ref';
+import type { TrainConfig } from './config';
 import type { DatasetSplits } from '../data/types';
 
 interface WorkerInit {
@@ -18,8 +18,8 @@ async function main(): Promise<void> {
   const port = parentPort;
   const init = workerData as WorkerInit;
   const { initBackend } = require('../backend/select') as typeof import('../backend/select');
-  const { trainModel } = require('./trainer') as typeof import('./trainer');
-  const { loadDatasetRef } = require('./data-ref') as typeof import('./data-ref');
+  const { trainModel } = require('./fit') as typeof import('./fit');
+  const { loadDatasetRef } = require('../data/dataset-ref') as typeof import('../data/dataset-ref');
   let data: DatasetSplits | undefined;
   let setupError: string | undefined;
   try {

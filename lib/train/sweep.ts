@@ -3,23 +3,35 @@
  * `worker_threads`, one worker per core by default, each worker with its own tfjs backend (wasm runs
  * on one thread, so workers are how both cores are used). Results come back as tidy records (one
  * per run: the varied parameters, best/final mAP, time, status), as an arquero table and as CSV/JSON
- * files under `outDir`. A failing run becomes a record with `ok: false` and its error; a crashing
- * worker is replaced; the sweep itself does not fail.
+ * files under `outDir`.
+ *
+ * - A failing run becomes a record with `ok: false` and its error; a crashing worker is replaced; the
+ *   sweep goes on (`SweepResult.failures` lists what failed).
+ * - Resume: with `outDir`, a run whose folder already holds a finished report for the same
+ *   configuration is reused, not run again — re-running a sweep after a crash runs only the rest.
+ * - A loss defined in this process (a `defineLoss` result that is not the registered loss of its
+ *   name, or a configured loss object) cannot cross into a worker thread: those runs train here, one
+ *   at a time. Give the loss as `{ name, module }` (a file exporting it) to run it in workers.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { fail } from '../core/errors';
-import { escapeHtml } from '../display/mime';
-import type { DatasetRef } from './data-ref';
-import type { TrainConfig } from './trainer';
-import type { EpochRecord } from './callbacks';
+import { checkOptionKeys } from '../core/options';
+import { isLoss, isMultiLabelLoss } from '../losses/types';
+import { serialisableLossSpec } from '../losses/registry';
+import { requireOptional } from '../core/optional';
+import { JUPYTER_DISPLAY, tableHtml, tableText, type MimeBundle, type PlainTable } from '../core/rich';
+import { resolveTrainConfig, type TrainConfig } from './config';
+import type { DatasetRef } from '../data/dataset-ref';
+import type { EpochRecord } from './events';
+import type { BestEpoch } from './train-state';
 
 /** A grid: every key is a (dotted) config path, every value the list of values it takes. */
 export interface SweepSpec {
   base: TrainConfig;
-  /** e.g. `{ 'loss': [{ name: 'bce' }, { name: 'asl' }], 'lr': [1e-3, 3e-3], 'seed': [0, 1] }`. */
+  /** e.g. `{ 'loss': ['bce', 'asl'], 'lr': [1e-3, 3e-3], 'seed': [0, 1] }`. */
   grid: Record<string, readonly unknown[]>;
 }
 
@@ -27,11 +39,11 @@ export interface SweepOptions {
   data: DatasetRef;
   /** Worker threads (default: the number of CPU cores, at most the number of runs). */
   workers?: number;
-  /** Folder for per-run folders and `results.csv` / `results.json`. */
+  /** Folder for per-run folders (`run-NNN`) and `results.csv` / `results.json`; enables resume. */
   outDir?: string;
   /** Backend each worker initialises (default: the workbook's choice, wasm here). */
   backend?: string;
-  /** Called after every finished run. */
+  /** Called after every finished (or reused) run. */
   onResult?: (record: SweepRecord, done: number, total: number) => void;
 }
 
@@ -40,6 +52,8 @@ export interface SweepRecord {
   run: number;
   ok: boolean;
   error?: string;
+  /** Whether the run was reused from an earlier sweep into the same folder. */
+  reused?: boolean;
   /** The varied parameters (dotted path → value, objects as JSON). */
   [param: string]: unknown;
   bestMap?: number;
@@ -49,6 +63,17 @@ export interface SweepRecord {
   finalMapEma?: number;
   finalTrainLoss?: number;
   seconds: number;
+}
+
+/** What a finished run reports back (from a worker, an in-process run or a run folder's report.json). */
+export interface RunOutcome {
+  ok: boolean;
+  error?: string;
+  best?: BestEpoch;
+  history?: EpochRecord[];
+  seconds: number;
+  backend?: string;
+  reused?: boolean;
 }
 
 function setPath(obj: Record<string, unknown>, dotted: string, value: unknown): void {
@@ -62,19 +87,41 @@ function setPath(obj: Record<string, unknown>, dotted: string, value: unknown): 
   o[keys[keys.length - 1]] = value;
 }
 
+function isLossObject(v: unknown): boolean {
+  return isLoss(v) || isMultiLabelLoss(v);
+}
+
+/** A deep copy of a config; loss objects are kept as they are (they are functions or hold them). */
+function cloneConfig(config: TrainConfig): Record<string, unknown> {
+  const { loss, ...rest } = config;
+  const copy = JSON.parse(JSON.stringify(rest)) as Record<string, unknown>;
+  if (loss !== undefined) copy.loss = isLossObject(loss) ? loss : JSON.parse(JSON.stringify(loss));
+  return copy;
+}
+
+/** A grid value as a label / table cell: loss objects by name, objects as JSON. */
+function paramText(v: unknown): string | number | boolean {
+  if (isLossObject(v)) return (v as { name: string }).name;
+  if (typeof v === 'object' && v !== null) return JSON.stringify(v);
+  return v as string | number | boolean;
+}
+
 /** The configurations of a grid (cartesian product, the first key varying slowest). */
 export function expandGrid(spec: SweepSpec): { config: TrainConfig; params: Record<string, unknown> }[] {
-  const keys = Object.keys(spec.grid);
+  checkOptionKeys(spec, ['base', 'grid'], 'expandGrid');
+  const keys = Object.keys(spec.grid ?? {});
   for (const k of keys) {
     if (!Array.isArray(spec.grid[k]) || spec.grid[k].length === 0) fail('expandGrid', `grid.${k}`, 'must be a non-empty array of values');
   }
   let combos: Record<string, unknown>[] = [{}];
   for (const k of keys) combos = combos.flatMap((c) => spec.grid[k].map((v) => ({ ...c, [k]: v })));
   return combos.map((params) => {
-    const config = JSON.parse(JSON.stringify(spec.base)) as Record<string, unknown>;
+    const config = cloneConfig(spec.base ?? {});
     for (const [k, v] of Object.entries(params)) setPath(config, k, v);
-    const label = Object.entries(params).map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(' ');
+    const label = Object.entries(params).map(([k, v]) => `${k}=${paramText(v)}`).join(' ');
     if (!config.name) config.name = label || 'run';
+    // Every configuration is checked before anything runs (typos fail the whole sweep at once).
+    resolveTrainConfig(config as TrainConfig, 'expandGrid', `run ${label || 0}`);
     return { config: config as TrainConfig, params };
   });
 }
@@ -91,6 +138,11 @@ export function sweepWorkerEntry(): { file: string; source: string; eval: boolea
   return { file, source: `require('tsx/cjs');\nrequire(${JSON.stringify(file)});`, eval: true };
 }
 
+/** The folder of run `i` of a sweep. */
+export function sweepRunDir(outDir: string, i: number): string {
+  return path.join(outDir, `run-${String(i).padStart(3, '0')}`);
+}
+
 /** The result of a sweep: records, table, files. */
 export class SweepResult {
   constructor(
@@ -102,10 +154,9 @@ export class SweepResult {
     return this.records.filter((r) => !r.ok);
   }
 
-  /** An arquero table of the records. */
+  /** An arquero table of the records (arquero is an optional package). */
   table(): unknown {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const aq = require('arquero') as { from(rows: object[]): unknown };
+    const aq = requireOptional<{ from(rows: object[]): unknown }>('arquero', 'SweepResult.table');
     return aq.from(this.records);
   }
 
@@ -113,6 +164,11 @@ export class SweepResult {
     const cols: string[] = [];
     for (const r of this.records) for (const k of Object.keys(r)) if (!cols.includes(k)) cols.push(k);
     return cols;
+  }
+
+  toTable(): PlainTable {
+    const columns = this.columns();
+    return { columns, rows: this.records.map((r) => columns.map((c) => (typeof r[c] === 'object' && r[c] !== null ? JSON.stringify(r[c]) : r[c]))) };
   }
 
   toCSV(): string {
@@ -125,69 +181,85 @@ export class SweepResult {
     return [cols.join(','), ...this.records.map((r) => cols.map((c) => cell(r[c])).join(','))].join('\n') + '\n';
   }
 
-  [Symbol.for('Jupyter.display')](): Record<string, string> {
-    const cols = this.columns();
-    const fmt = (v: unknown) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(3)) : typeof v === 'object' ? JSON.stringify(v) : String(v ?? ''));
-    const text = [`sweep: ${this.records.length} runs, ${this.failures.length} failed`, cols.join('\t'), ...this.records.map((r) => cols.map((c) => fmt(r[c])).join('\t'))].join('\n');
-    const html = `<p>sweep: ${this.records.length} runs, ${this.failures.length} failed</p><table><tr>${cols.map((c) => `<th>${escapeHtml(c)}</th>`).join('')}</tr>${this.records
-      .map((r) => `<tr>${cols.map((c) => `<td>${escapeHtml(fmt(r[c]))}</td>`).join('')}</tr>`)
-      .join('')}</table>`;
-    return { 'text/plain': text, 'text/html': html };
+  /** Writes `results.json` and `results.csv` into the sweep folder. */
+  write(outDir = this.outDir): void {
+    if (!outDir) return;
+    fs.mkdirSync(outDir, { recursive: true });
+    fs.writeFileSync(path.join(outDir, 'results.json'), JSON.stringify(this.records, null, 2));
+    fs.writeFileSync(path.join(outDir, 'results.csv'), this.toCSV());
+  }
+
+  [JUPYTER_DISPLAY](): MimeBundle {
+    const caption = `sweep: ${this.records.length} runs, ${this.failures.length} failed`;
+    return { 'text/plain': `${caption}\n${tableText(this.toTable())}`, 'text/html': tableHtml(this.toTable(), { caption, digits: 4 }) };
   }
 }
 
-interface WorkerResult {
-  type: 'result';
-  index: number;
-  ok: boolean;
-  error?: string;
-  best?: { epoch: number; valMap: number; weights: string };
-  history?: EpochRecord[];
-  seconds: number;
+/** The tidy record of run `i` from its outcome. */
+export function sweepRecord(i: number, params: Record<string, unknown>, r: RunOutcome): SweepRecord {
+  const last = r.history?.[r.history.length - 1];
+  const columns: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(params)) columns[k] = paramText(v);
+  return {
+    run: i,
+    ...columns,
+    ok: r.ok,
+    ...(r.ok ? {} : { error: r.error ?? 'unknown error' }),
+    ...(r.reused ? { reused: true } : {}),
+    bestMap: r.best?.valMap,
+    bestEpoch: r.best?.epoch,
+    bestWeights: r.best?.weights,
+    finalMap: last?.valMap,
+    finalMapEma: last && Number.isFinite(last.valMapEma) ? last.valMapEma : undefined,
+    finalTrainLoss: last?.trainLoss,
+    seconds: r.seconds,
+  };
 }
 
-/**
- * Runs every configuration of `spec` in worker threads and gathers one record per run.
- * Example: `await runSweep({ base: { epochs: 5 }, grid: { loss: [{ name: 'bce' }, { name: 'asl' }], seed: [0, 1] } }, { data: { kind: 'multifashion', options: { canvasSize: 32 } } })`.
- */
-export async function runSweep(spec: SweepSpec, options: SweepOptions): Promise<SweepResult> {
-  const runs = expandGrid(spec);
-  const nWorkers = Math.max(1, Math.min(options.workers ?? os.cpus().length, runs.length));
-  const records: SweepRecord[] = new Array(runs.length);
+/** The outcome recorded in a run folder, when it finished with exactly this configuration. */
+export function finishedRun(dir: string, config: TrainConfig): RunOutcome | undefined {
+  const file = path.join(dir, 'report.json');
+  if (!fs.existsSync(file)) return undefined;
+  try {
+    const report = JSON.parse(fs.readFileSync(file, 'utf8')) as { config?: unknown; best?: BestEpoch; history?: EpochRecord[]; seconds?: number; backend?: string };
+    const { recordedLossSpec } = require('./fit') as typeof import('./fit');
+    const wanted = { ...resolveTrainConfig(config), loss: recordedLossSpec(resolveTrainConfig(config).loss) };
+    if (JSON.stringify(report.config) !== JSON.stringify(JSON.parse(JSON.stringify(wanted)))) return undefined;
+    const history = (report.history ?? []).map((h) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k, v === null ? NaN : v])) as unknown as EpochRecord);
+    return { ok: true, best: report.best, history, seconds: report.seconds ?? 0, backend: report.backend, reused: true };
+  } catch {
+    return undefined;
+  }
+}
+
+interface WorkerMessage {
+  type: 'ready' | 'result';
+  index?: number;
+  ok?: boolean;
+  error?: string;
+  best?: BestEpoch;
+  history?: EpochRecord[];
+  seconds?: number;
+  backend?: string;
+}
+
+/** Runs configurations in worker threads; calls `finish` for each. */
+async function runInWorkers(
+  runs: { config: TrainConfig }[],
+  indices: number[],
+  options: SweepOptions,
+  finish: (i: number, r: RunOutcome) => void,
+): Promise<void> {
+  if (indices.length === 0) return;
+  const nWorkers = Math.max(1, Math.min(options.workers ?? os.cpus().length, indices.length));
   const entry = sweepWorkerEntry();
-  const queue = runs.map((_, i) => i);
-  let done = 0;
-  if (options.outDir) fs.mkdirSync(options.outDir, { recursive: true });
-
-  const paramColumns = (i: number) => {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(runs[i].params)) out[k] = typeof v === 'object' && v !== null ? JSON.stringify(v) : v;
-    return out;
-  };
-  const finish = (i: number, r: Partial<WorkerResult> & { ok: boolean; seconds: number }) => {
-    const last = r.history?.[r.history.length - 1];
-    records[i] = {
-      run: i,
-      ...paramColumns(i),
-      ok: r.ok,
-      ...(r.ok ? {} : { error: r.error ?? 'unknown error' }),
-      bestMap: r.best?.valMap,
-      bestEpoch: r.best?.epoch,
-      bestWeights: r.best?.weights,
-      finalMap: last?.valMap,
-      finalMapEma: last?.valMapEma ?? undefined,
-      finalTrainLoss: last?.trainLoss,
-      seconds: r.seconds,
-    };
-    done += 1;
-    options.onResult?.(records[i], done, runs.length);
-  };
-
+  const queue = [...indices];
   await new Promise<void>((resolve) => {
     let live = 0;
     const startWorker = () => {
       live += 1;
-      const worker = new Worker(entry.source, { eval: entry.eval, workerData: { data: options.data, backend: options.backend } });
+      // One thread per worker: the sweep already uses one worker per core.
+      const worker = new Worker(entry.source, { eval: entry.eval, workerData: { data: options.data, backend: options.backend }, env: { ...process.env, ASL_THREADS: '1' } });
       let current: number | undefined;
       let started = Date.now();
       const next = () => {
@@ -198,12 +270,12 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions): Promise<
           return;
         }
         started = Date.now();
-        worker.postMessage({ type: 'run', index: current, config: runs[current].config, outDir: options.outDir ? path.join(options.outDir, `run-${String(current).padStart(3, '0')}`) : undefined });
+        worker.postMessage({ type: 'run', index: current, config: runs[current].config, outDir: options.outDir ? sweepRunDir(options.outDir, current) : undefined });
       };
-      worker.on('message', (msg: { type: string } & Partial<Omit<WorkerResult, 'type'>>) => {
+      worker.on('message', (msg: WorkerMessage) => {
         if (msg.type === 'ready') next();
         else if (msg.type === 'result' && msg.index !== undefined) {
-          finish(msg.index, msg as unknown as WorkerResult);
+          finish(msg.index, { ok: msg.ok ?? false, error: msg.error, best: msg.best, history: msg.history, seconds: msg.seconds ?? 0, backend: msg.backend });
           current = undefined;
           next();
         }
@@ -228,11 +300,51 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions): Promise<
     };
     for (let w = 0; w < nWorkers; w++) startWorker();
   });
+}
 
-  const result = new SweepResult(records, options.outDir);
-  if (options.outDir) {
-    fs.writeFileSync(path.join(options.outDir, 'results.json'), JSON.stringify(records, null, 2));
-    fs.writeFileSync(path.join(options.outDir, 'results.csv'), result.toCSV());
+/** Runs configurations here, one at a time (losses that exist only in this process). */
+async function runInProcess(runs: { config: TrainConfig }[], indices: number[], options: SweepOptions, finish: (i: number, r: RunOutcome) => void): Promise<void> {
+  if (indices.length === 0) return;
+  const { trainModel } = require('./fit') as typeof import('./fit');
+  const { loadDatasetRef } = require('../data/dataset-ref') as typeof import('../data/dataset-ref');
+  const data = await loadDatasetRef(options.data);
+  for (const i of indices) {
+    const start = Date.now();
+    try {
+      const r = await trainModel(runs[i].config, { data, outDir: options.outDir ? sweepRunDir(options.outDir, i) : undefined, progress: 'none', keepModel: false });
+      finish(i, { ok: true, best: r.best, history: r.history.records, seconds: (Date.now() - start) / 1000, backend: r.backend });
+    } catch (e) {
+      finish(i, { ok: false, error: (e as Error).message, seconds: (Date.now() - start) / 1000 });
+    }
   }
+}
+
+/**
+ * Runs every configuration of `spec` and gathers one record per run (see the module comment).
+ * Example: `await runSweep({ base: { epochs: 5 }, grid: { loss: ['bce', 'asl'], seed: [0, 1] } }, { data: { kind: 'multifashion', options: { canvasSize: 32 } } })`.
+ */
+export async function runSweep(spec: SweepSpec, options: SweepOptions): Promise<SweepResult> {
+  checkOptionKeys(options, ['data', 'workers', 'outDir', 'backend', 'onResult'], 'runSweep');
+  const runs = expandGrid(spec);
+  const records: SweepRecord[] = new Array(runs.length);
+  let done = 0;
+  const finish = (i: number, r: RunOutcome) => {
+    records[i] = sweepRecord(i, runs[i].params, r);
+    done += 1;
+    options.onResult?.(records[i], done, runs.length);
+  };
+  if (options.outDir) fs.mkdirSync(options.outDir, { recursive: true });
+  const toRun: number[] = [];
+  runs.forEach((run, i) => {
+    const reused = options.outDir ? finishedRun(sweepRunDir(options.outDir, i), run.config) : undefined;
+    if (reused) finish(i, reused);
+    else toRun.push(i);
+  });
+  const here = toRun.filter((i) => serialisableLossSpec(runs[i].config.loss ?? 'asl') === undefined);
+  const elsewhere = toRun.filter((i) => !here.includes(i));
+  await runInWorkers(runs, elsewhere, options, finish);
+  await runInProcess(runs, here, options, finish);
+  const result = new SweepResult(records, options.outDir);
+  result.write();
   return result;
 }

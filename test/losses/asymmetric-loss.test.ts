@@ -3,13 +3,12 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import {
   AslInputError,
-  asymmetricLoss,
+  asymmetricLoss as aslEntry,
   aslValue,
   aslNegativeGradient,
   aslNegativeGradientDetached,
   aslPositiveGradient,
   aslPositiveGradientDetached,
-  ASL_DEFAULTS,
 } from '../../lib/index';
 import { ASL_REFERENCE_X, ASL_REFERENCE_Y } from '../fixtures/asl-reference';
 import { assertClose, assertNoLeak, finiteDifferences, setupBackend, values } from '../helpers';
@@ -17,6 +16,11 @@ import { assertClose, assertNoLeak, finiteDifferences, setupBackend, values } fr
 // Reference logits and targets: asl-reference.md §2.6.
 const X = ASL_REFERENCE_X;
 const Y = ASL_REFERENCE_Y;
+
+// This file checks the formula as written (implementation 'autodiff'); asl-fused.test.ts checks the
+// fused default against it and the same references; asl-exact.test.ts both against float64.
+const asymmetricLoss = (z: Parameters<typeof aslEntry>[0], y: Parameters<typeof aslEntry>[1], o: Parameters<typeof aslEntry>[2] = {}) =>
+  aslEntry(z, y, { implementation: 'autodiff', ...o });
 
 const gradOf = (options: Parameters<typeof asymmetricLoss>[2]) =>
   values(tf.tidy(() => tf.grad((z: tf.Tensor) => asymmetricLoss(z, tf.tensor2d(Y), options))(tf.tensor2d(X))));
@@ -53,8 +57,8 @@ describe('asymmetricLoss(logits, targets) reference values (asl-reference.md §2
 
   test('defaults are the official training setting (γ−=4, γ+=0, m=0.05, sum, detached weight)', () => {
     assert.deepEqual(
-      { ...ASL_DEFAULTS },
-      { gammaNeg: 4, gammaPos: 0, clip: 0.05, eps: 1e-8, reduction: 'sum', detachFocalWeight: true, validate: true },
+      { ...aslEntry.defaults },
+      { gammaNeg: 4, gammaPos: 0, clip: 0.05, eps: 1e-8, detachFocalWeight: true, implementation: 'fused', reduction: 'sum' },
     );
     assertClose(values(asymmetricLoss(X, Y)), 7.388686, 1e-4);
   });
@@ -128,9 +132,10 @@ describe('asymmetricLoss input checks', () => {
     throwsNamed(() => asymmetricLoss([[0, 1]], [[0, 0.5]]), /'targets' must contain only 0 and 1, found 0.5 at row 0, column 1/));
   test('empty batch', () => throwsNamed(() => asymmetricLoss(tf.zeros([0, 3]), tf.zeros([0, 3])), /must not be empty/));
   test('bad options', () => {
-    throwsNamed(() => asymmetricLoss(X, Y, { gammaNeg: -1 }), /'gammaNeg' must be a finite number in \[0, ∞\)/);
+    throwsNamed(() => asymmetricLoss(X, Y, { gammaNeg: -1 }), /asymmetricLoss: argument 'gammaNeg' must be a finite number in \[0, 20\]/);
     throwsNamed(() => asymmetricLoss(X, Y, { clip: 1 }), /'clip'/);
     throwsNamed(() => asymmetricLoss(X, Y, { reduction: 'avg' as never }), /'reduction' must be one of 'none', 'mean', 'sum', 'batchmean'/);
+    throwsNamed(() => asymmetricLoss([[1, 2]], [[0, 1]], { gamaNeg: 0 } as never), /asymmetricLoss: unknown option 'gamaNeg' \(did you mean 'gammaNeg'\?/);
   });
   test('validate: false skips value checks (for the training loop)', () => {
     assert.doesNotThrow(() => values(asymmetricLoss([[0, 1]], [[0, 0.5]], { validate: false })));

@@ -1,12 +1,13 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { AslInputError, createLoss, defineLoss, listLosses, lossInfo, lossCurve, effectiveWeight, type Reduction } from '../../lib/index';
+import { AslInputError, createLoss, defineLoss, listLosses, lossInfo, lossCurve, effectiveWeight, param, registerLoss, unregisterLoss, type Reduction } from '../../lib/index';
 import { assertClose, assertNoLeak, finiteDifferences, setupBackend, values } from '../helpers';
 import { ASL_REFERENCE_X, ASL_REFERENCE_Y } from '../fixtures/asl-reference';
 
+// The multi-label losses (the softmax ones take one-hot targets; tested in single-label.test.ts).
 const BUILTIN = [
-  'apl', 'asl', 'bce', 'bce-smooth', 'class-balanced', 'distribution-balanced', 'focal', 'hill', 'poly1', 'splc', 'two-way', 'weighted-bce', 'zlpr',
+  'apl', 'asl', 'bce', 'bce-smooth', 'class-balanced', 'distribution-balanced', 'focal', 'hill', 'poly1', 'splc', 'two-way', 'zlpr',
 ];
 // The §2.6 reference batch plus a row with two positives.
 const Z = [...ASL_REFERENCE_X, [0.2, -1.5, 2.5, -0.7, 0.9, -3.3, 1.1]];
@@ -41,13 +42,15 @@ describe('loss registry: listLosses, lossInfo, createLoss', () => {
     assert.equal(createLoss('asl').params.gammaNeg, 4);
   });
   test('bad names and parameters throw AslInputError naming them', () => {
-    throwsNamed(() => createLoss('nope'), /lossInfo: argument 'name' unknown loss 'nope'; registered: apl, asl/);
-    throwsNamed(() => createLoss('asl', { gama: 1 }), /argument 'gama' is not a parameter of asl/);
+    throwsNamed(() => createLoss('nope'), /lossInfo: argument 'name' unknown loss 'nope' \(known: apl, asl/);
+    throwsNamed(() => createLoss('asll'), /unknown loss 'asll' \(did you mean 'asl'\?/);
+    throwsNamed(() => createLoss('asl', { gamaNeg: 1 }), /createLoss\('asl'\): unknown parameter 'gamaNeg' \(did you mean 'gammaNeg'\?/);
     throwsNamed(() => createLoss('asl', { gammaNeg: '4' }), /argument 'gammaNeg' must be a number, got "4"/);
     throwsNamed(() => createLoss('hill', { lambda: 0.5 }), /argument 'lambda' must be a finite number in \[1, 10\], got 0.5/);
     throwsNamed(() => createLoss('focal', { alpha: -0.5 }), /argument 'alpha' must be -1 \(off\) or in \[0, 1\]/);
-    throwsNamed(() => createLoss('asl', { implementation: 'gpu' }), /argument 'implementation' must be one of fused, autodiff/);
-    throwsNamed(() => createLoss('class-balanced', { classCounts: '3,x' }), /argument 'classCounts' must be comma-separated counts/);
+    throwsNamed(() => createLoss('asl', { implementation: 'gpu' }), /argument 'implementation' must be one of 'fused', 'autodiff'/);
+    throwsNamed(() => createLoss('class-balanced', { classCounts: '3,x' }), /argument 'classCounts' must be a list of numbers/);
+    throwsNamed(() => createLoss('splc', { changeEpoch: 1.5 }), /argument 'changeEpoch' must be an integer/);
   });
 });
 
@@ -128,15 +131,19 @@ describe('every registered loss: shapes, reductions, inputs, leaks', () => {
 
 describe('defineLoss: a prototype works where built-ins do', () => {
   test('registers, validates params, matches its formula, masks, gradients, curves', () => {
-    defineLoss({
+    const protoAf = defineLoss({
       name: 'proto-af',
       description: 'asymmetric focusing without shifting',
-      params: { gammaNeg: { default: 4, min: 0, max: 10, description: 'γ−' } },
+      params: { gammaNeg: param.number(4, 'γ−', { min: 0, max: 10 }) },
+      // gammaNeg is inferred as a number: no cast
       positive: ({ logP }) => tf.neg(logP),
-      negative: ({ p, log1mP }, { gammaNeg }) => tf.neg(tf.mul(tf.pow(p, gammaNeg as number), log1mP)),
-      override: true,
+      negative: ({ p, log1mP }, { gammaNeg }) => tf.neg(tf.mul(tf.pow(p, gammaNeg), log1mP)),
     });
+    assert.ok(!listLosses().includes('proto-af'), 'defining does not register');
+    registerLoss(protoAf, { override: true });
     assert.ok(listLosses().includes('proto-af'));
+    assert.equal(protoAf.name, 'proto-af');
+    assert.deepEqual(protoAf.defaults, { gammaNeg: 4, reduction: 'mean' });
     throwsNamed(() => createLoss('proto-af', { gammaNeg: 11 }), /argument 'gammaNeg' must be a finite number in \[0, 10\]/);
     const proto = createLoss('proto-af', { gammaNeg: 2 });
     const asl = createLoss('asl', { gammaNeg: 2, gammaPos: 0, clip: 0, detachFocalWeight: false });
@@ -158,9 +165,20 @@ describe('defineLoss: a prototype works where built-ins do', () => {
     assert.deepEqual(effectiveWeight('proto-af', zt, yt).shape, [3, 7]);
     tf.dispose([zt, yt, mask]);
   });
-  test('bad definitions are rejected', () => {
+  test('bad definitions and registrations are rejected', () => {
     throwsNamed(() => defineLoss({ name: '', positive: () => tf.scalar(0), negative: () => tf.scalar(0) }), /defineLoss: argument 'name'/);
-    throwsNamed(() => defineLoss({ name: 'x', positive: 1 as never, negative: () => tf.scalar(0) }), /argument 'positive' must be a function/);
-    throwsNamed(() => defineLoss({ name: 'asl', positive: () => tf.scalar(0), negative: () => tf.scalar(0) }), /a loss named 'asl' is already registered/);
+    throwsNamed(() => defineLoss({ name: 'x', positive: 1 as never, negative: () => tf.scalar(0) }), /argument 'x\.positive' must be a function/);
+    throwsNamed(() => defineLoss({ name: 'x', positive: () => tf.scalar(0) }), /needs both positive and negative/);
+    throwsNamed(() => defineLoss({ name: 'x', elementwise: (z) => z, forward: (c) => c.z }), /needs exactly one of/);
+    throwsNamed(() => defineLoss({ name: 'x', elementwise: (z) => z, params: { g: param.number(11, 'g', { max: 10 }) } }), /argument 'params\.g\.default' must be a finite number in \[-∞, 10\]/);
+    throwsNamed(() => defineLoss({ name: 'x', elementwise: (z) => z, elementWise: 1 } as never), /unknown option 'elementWise' \(did you mean 'elementwise'/);
+    const dup = defineLoss({ name: 'asl', positive: () => tf.scalar(0), negative: () => tf.scalar(0) });
+    throwsNamed(() => registerLoss(dup), /a loss named 'asl' is already registered/);
+    throwsNamed(() => registerLoss({} as never), /registerLoss: argument 'loss' must be a loss made by defineLoss, got Object/);
+    throwsNamed(() => registerLoss(undefined as never), /registerLoss: argument 'loss' must be a loss made by defineLoss/);
+    const temp = defineLoss({ name: 'temp-loss', elementwise: (z) => tf.square(z) });
+    registerLoss(temp);
+    assert.ok(unregisterLoss('temp-loss'));
+    assert.ok(!listLosses().includes('temp-loss'));
   });
 });

@@ -1,42 +1,40 @@
 /**
- * `asl bench`: training throughput of the reference models on this machine's backend.
+ * `asl bench`: training throughput of the benchmark models on this machine's backend.
  */
 import type { CliCommand } from '../command';
-import { numberFlag, parseTrainingArgs } from '../../train/cli-args';
-
-const HELP = `asl bench: training throughput of the two reference models
-
-Usage: asl bench [--steps N] [--warmup N] [--fixes] [--json]
-
-cnn: 48×48×1, batch 64 (3 conv layers, pooling, dense 10); mlp: 4096 → 512 → 256 → 10, batch 128.
-One step = forward + BCE + backward + Adam (lr 1e-3). Prints images per second; on wasm also the
-best matMul GFLOP/s and the fraction the MLP reaches, and with --fixes the before/after of every
-wasm fix. (The side-by-side PyTorch comparison is \`npm run bench:train\` in the repository.)`;
 
 export const command: CliCommand = {
   name: 'bench',
-  summary: 'training throughput of the reference CNN and MLP (images/s)',
-  help: HELP,
-  async run(args) {
-    const p = parseTrainingArgs(args, ['json', 'fixes']);
+  summary: 'training throughput of the benchmark models (images/s)',
+  usage: 'asl bench [options]',
+  options: {
+    steps: { type: 'string', kind: 'positive-int', value: 'N', description: 'timed steps per model (default 10)' },
+    warmup: { type: 'string', kind: 'count', value: 'N', description: 'untimed warm-up steps (default 3)' },
+    fixes: { type: 'boolean', description: 'on wasm, also the before/after of every wasm fix' },
+    json: { type: 'boolean', description: 'print the result as JSON' },
+  },
+  details:
+    'One step = forward + loss + backward + Adam. Prints images per second; on wasm also the best matMul\nGFLOP/s and the fraction the MLP reaches. (The side-by-side PyTorch comparison is `npm run bench:train`\nin the repository.)',
+  async run(p) {
     const { initBackend } = await import('../../backend/select');
-    const { measureTrainingThroughput, matMulEfficiency, wasmFixSpeedups } = await import('../../train/benchmark');
+    const { measureTrainingThroughput, matMulEfficiency, wasmFixSpeedups, BENCHMARK_MODELS } = await import('../../train/benchmark');
     const choice = await initBackend();
-    const json = p.flags.has('json');
-    const steps = numberFlag(p, 'steps') ?? 10;
-    const warmup = numberFlag(p, 'warmup') ?? 3;
+    const json = p.flag('json');
+    const steps = p.number('steps') ?? 10;
+    const warmup = p.number('warmup') ?? 3;
     const log = (s: string) => (json ? undefined : console.log(s));
     log(`backend ${choice.backend}: ${choice.reason}`);
-    const cnn = measureTrainingThroughput('cnn', steps, warmup);
-    log(`cnn: ${cnn.imagesPerSecond.toFixed(1)} images/s (${cnn.msPerStep.toFixed(1)} ms/step)`);
-    const mlp = measureTrainingThroughput('mlp', steps, warmup);
-    log(`mlp: ${mlp.imagesPerSecond.toFixed(1)} images/s (${mlp.msPerStep.toFixed(1)} ms/step)`);
-    const result: Record<string, unknown> = { backend: choice.backend, cnn, mlp };
+    const result: Record<string, unknown> = { backend: choice.backend };
+    for (const model of BENCHMARK_MODELS) {
+      const t = measureTrainingThroughput(model, steps, warmup);
+      result[model] = t;
+      log(`${model}: ${t.imagesPerSecond.toFixed(1)} images/s (${t.msPerStep.toFixed(1)} ms/step)`);
+    }
     if (choice.backend === 'wasm') {
       const m = matMulEfficiency();
       result.matMul = m;
       log(`matMul: best ${m.bestMatMulGflops.toFixed(1)} GFLOP/s; mlp forward ${(100 * m.mlpForwardFraction).toFixed(0)}% (${(100 * m.mlpForwardFreshWeightsFraction).toFixed(0)}% with freshly updated weights), backward ${(100 * m.mlpBackwardFraction).toFixed(0)}% of it`);
-      if (p.flags.has('fixes')) result.fixSpeedups = wasmFixSpeedups(log);
+      if (p.flag('fixes')) result.fixSpeedups = wasmFixSpeedups(log);
     }
     if (json) console.log(JSON.stringify(result));
     return 0;

@@ -1,126 +1,103 @@
 /**
  * `asl data`: dataset tools.
- *   asl data stats <format> [path] [--split S] [--json] …   label statistics of any dataset
- *   asl data formats                                         the known formats
+ *   asl data stats <format> [path] [options]   label statistics of any dataset
+ *   asl data formats                           the known formats
  */
 import { DATASET_FORMATS, openDatasetByFormat, type OpenDatasetOptions } from '../../data/formats';
 import { datasetStatistics } from '../../data/statistics';
+import { closestMatch } from '../../core/options';
+import { UsageError } from '../args';
 import type { CliCommand } from '../command';
-
-const HELP = `asl data: datasets and their label statistics
-
-Usage:
-  asl data stats <format> [path] [options]
-  asl data formats
-
-Formats and paths:
-  multifashion                       built in (Fashion-MNIST composites, 80 classes); --split train|val
-  fashion-mnist                      built in (single-label, 10 classes); --split train|val
-  debtags                            built in (Debian package tags); --split train|val|test
-  coco <instances_*.json>            MS-COCO 2014/2017 annotations (--keep-empty keeps unannotated images)
-  voc <VOCdevkit/VOC2007>            Pascal VOC; --split trainval|train|val|test, --difficult ignore|negative|positive
-  nus-wide <data.csv>                NUS-WIDE in the ASL CSV form; --split train|val
-  open-images <labels.csv> --classes <class-descriptions.csv>
-  arff <file.arff> [--xml labels.xml] [--labels n]   MEKA (-C n) or MULAN ARFF
-
-Options:
-  --split S          split or image set
-  --json             print {"samples", "classes", "labelCardinality", "negPosRatio", "perClass": [{"name", "positives"}]}
-  --images DIR       image folder (default from the format's layout)
-  --check-images     also check that every image file exists
-  --train-size N, --val-size N, --canvas N, --seed N   MultiFashion generation
-  --feature-dim N, --min-tag-count N                   Debtags options`;
-
-/** Parses `--key value` / `--flag` arguments after the positionals. */
-export function parseDataArgs(args: string[]): { positional: string[]; flags: Map<string, string | true> } {
-  const positional: string[] = [];
-  const flags = new Map<string, string | true>();
-  const boolean = new Set(['json', 'check-images', 'keep-empty']);
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a.startsWith('--')) {
-      const eq = a.indexOf('=');
-      if (eq > 0) flags.set(a.slice(2, eq), a.slice(eq + 1));
-      else if (boolean.has(a.slice(2))) flags.set(a.slice(2), true);
-      else {
-        if (i + 1 >= args.length) throw new Error(`option ${a} needs a value`);
-        flags.set(a.slice(2), args[++i]);
-      }
-    } else positional.push(a);
-  }
-  return { positional, flags };
-}
-
-function num(flags: Map<string, string | true>, key: string): number | undefined {
-  const v = flags.get(key);
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (v === true || !Number.isFinite(n)) throw new Error(`--${key} must be a number, got ${String(v)}`);
-  return n;
-}
-
-async function stats(args: string[]): Promise<number> {
-  const { positional, flags } = parseDataArgs(args);
-  const [format, file] = positional;
-  if (!format) {
-    console.error(HELP);
-    return 2;
-  }
-  const str = (k: string) => (typeof flags.get(k) === 'string' ? (flags.get(k) as string) : undefined);
-  const builtin: Record<string, unknown> = {};
-  const setNum = (flag: string, key: string) => {
-    const v = num(flags, flag);
-    if (v !== undefined) builtin[key] = v;
-  };
-  setNum('train-size', 'trainSize');
-  setNum('val-size', 'valSize');
-  setNum('canvas', 'canvasSize');
-  setNum('seed', 'seed');
-  setNum('feature-dim', 'featureDim');
-  setNum('min-tag-count', 'minTagCount');
-  const options: OpenDatasetOptions = {
-    split: str('split'),
-    images: str('images'),
-    classes: str('classes'),
-    xml: str('xml'),
-    labelCount: num(flags, 'labels'),
-    checkImages: flags.has('check-images'),
-    keepEmpty: flags.has('keep-empty'),
-    difficult: str('difficult') as OpenDatasetOptions['difficult'],
-    builtin,
-  };
-  const dataset = await openDatasetByFormat(format, file, options);
-  const s = await datasetStatistics(dataset);
-  if (flags.has('json')) {
-    console.log(
-      JSON.stringify({
-        samples: s.samples,
-        classes: s.classes,
-        labelCardinality: s.labelCardinality,
-        negPosRatio: Number.isFinite(s.negPosRatio) ? s.negPosRatio : null,
-        density: s.density,
-        unknownLabels: s.unknownLabels,
-        perClass: s.perClass.map((c) => ({ name: c.name, positives: c.positives })),
-      }),
-    );
-  } else {
-    console.log(s.toString());
-  }
-  return 0;
-}
 
 export const command: CliCommand = {
   name: 'data',
   summary: 'dataset label statistics (MultiFashion, Debtags, COCO, VOC, NUS-WIDE, Open Images, ARFF)',
-  help: HELP,
-  async run(args: string[]): Promise<number> {
-    const [sub, ...rest] = args;
-    if (sub === 'stats') return stats(rest);
+  usage: 'asl data stats <format> [path] [options]\n       asl data formats',
+  positionals: 3,
+  options: {
+    split: { type: 'string', value: 'S', description: 'split or image set (train|val|test, VOC: trainval|train|val|test)' },
+    json: { type: 'boolean', description: 'print {"samples", "classes", "labelCardinality", "negPosRatio", "perClass": [{"name", "positives"}]}' },
+    images: { type: 'string', kind: 'path', value: 'DIR', description: "image folder (default from the format's layout)" },
+    'check-images': { type: 'boolean', description: 'also check that every image file exists' },
+    'keep-empty': { type: 'boolean', description: 'COCO: keep images without annotations' },
+    classes: { type: 'string', kind: 'path', value: 'FILE', description: 'Open Images: the class-descriptions CSV' },
+    xml: { type: 'string', kind: 'path', value: 'FILE', description: 'ARFF: the MULAN labels XML' },
+    labels: { type: 'string', kind: 'positive-int', value: 'N', description: 'ARFF: the number of labels (MEKA -C n)' },
+    difficult: { type: 'string', choices: ['ignore', 'negative', 'positive'], description: 'VOC: how difficult objects count' },
+    'train-size': { type: 'string', kind: 'positive-int', value: 'N', description: 'MultiFashion: training images' },
+    'val-size': { type: 'string', kind: 'positive-int', value: 'N', description: 'MultiFashion: validation images' },
+    canvas: { type: 'string', kind: 'positive-int', value: 'N', description: 'MultiFashion: image size' },
+    seed: { type: 'string', kind: 'count', value: 'N', description: 'MultiFashion: generation seed' },
+    'feature-dim': { type: 'string', kind: 'positive-int', value: 'N', description: 'Debtags: hashed features' },
+    'min-tag-count': { type: 'string', kind: 'positive-int', value: 'N', description: 'Debtags: keep tags with at least N packages' },
+  },
+  details: [
+    'Formats and paths:',
+    '  multifashion                       built in (Fashion-MNIST composites, 80 classes); --split train|val',
+    '  fashion-mnist                      built in (single-label, 10 classes); --split train|val',
+    '  debtags                            built in (Debian package tags); --split train|val|test',
+    '  coco <instances_*.json>            MS-COCO 2014/2017 annotations',
+    '  voc <VOCdevkit/VOC2007>            Pascal VOC',
+    '  nus-wide <data.csv>                NUS-WIDE in the ASL CSV form',
+    '  open-images <labels.csv> --classes <class-descriptions.csv>',
+    '  arff <file.arff> [--xml labels.xml] [--labels n]   MEKA (-C n) or MULAN ARFF',
+  ].join('\n'),
+  async run(p) {
+    const [sub, format, file, ...extra] = p.positionals;
     if (sub === 'formats') {
+      if (format !== undefined) throw new UsageError(`'asl data formats' takes no arguments, got '${format}'`);
       console.log(DATASET_FORMATS.join('\n'));
       return 0;
     }
-    console.error(HELP);
-    return 2;
+    if (sub !== 'stats') {
+      const close = sub ? closestMatch(sub, ['stats', 'formats']) : undefined;
+      throw new UsageError(sub ? `unknown data command '${sub}'${close ? ` (did you mean '${close}'?)` : ''}; use stats or formats` : 'give a data command: stats or formats');
+    }
+    if (!format) throw new UsageError('give a format: asl data stats <format> [path]; formats: ' + DATASET_FORMATS.join(', '));
+    if (!(DATASET_FORMATS as readonly string[]).includes(format)) {
+      const close = closestMatch(format, DATASET_FORMATS);
+      throw new UsageError(`unknown format '${format}'${close ? ` (did you mean '${close}'?)` : ''}; formats: ${DATASET_FORMATS.join(', ')}`);
+    }
+    if (extra.length) throw new UsageError(`unexpected argument '${extra[0]}'`);
+    const builtin: Record<string, unknown> = {};
+    const setNum = (flag: string, key: string) => {
+      const v = p.number(flag);
+      if (v !== undefined) builtin[key] = v;
+    };
+    setNum('train-size', 'trainSize');
+    setNum('val-size', 'valSize');
+    setNum('canvas', 'canvasSize');
+    setNum('seed', 'seed');
+    setNum('feature-dim', 'featureDim');
+    setNum('min-tag-count', 'minTagCount');
+    const options: OpenDatasetOptions = {
+      split: p.string('split'),
+      images: p.string('images'),
+      classes: p.string('classes'),
+      xml: p.string('xml'),
+      labelCount: p.number('labels'),
+      checkImages: p.flag('check-images'),
+      keepEmpty: p.flag('keep-empty'),
+      difficult: p.string('difficult') as OpenDatasetOptions['difficult'],
+      builtin,
+    };
+    const dataset = await openDatasetByFormat(format, file, options);
+    const s = await datasetStatistics(dataset);
+    if (p.flag('json')) {
+      console.log(
+        JSON.stringify({
+          samples: s.samples,
+          classes: s.classes,
+          labelCardinality: s.labelCardinality,
+          negPosRatio: Number.isFinite(s.negPosRatio) ? s.negPosRatio : null,
+          density: s.density,
+          unknownLabels: s.unknownLabels,
+          perClass: s.perClass.map((c) => ({ name: c.name, positives: c.positives })),
+        }),
+      );
+    } else {
+      console.log(s.toString());
+    }
+    return 0;
   },
 };

@@ -1,0 +1,37 @@
+/**
+ * Serialisable references to datasets, so that sweep workers and the command line can load the
+ * same data by description: the embedded datasets by name, or any module's loader function.
+ */
+import * as path from 'node:path';
+import { fail } from '../core/errors';
+import type { DatasetSplits } from './types';
+
+export type DatasetRef =
+  /** MultiFashion (lib/data `loadMultiFashion`) with its options. */
+  | { kind: 'multifashion'; options?: Record<string, unknown> }
+  /** Debtags (lib/data `loadDebtags`) with its options. */
+  | { kind: 'debtags'; options?: Record<string, unknown> }
+  /** `require(module)[exportName](...args)` returning `DatasetSplits` (or a promise of it). */
+  | { kind: 'module'; module: string; exportName: string; args?: unknown[] };
+
+/** Loads the splits a {@link DatasetRef} describes. */
+export async function loadDatasetRef(ref: DatasetRef): Promise<DatasetSplits> {
+  switch (ref.kind) {
+    case 'multifashion': {
+      const { loadMultiFashion } = require('./multifashion') as typeof import('./multifashion');
+      return loadMultiFashion(ref.options ?? {});
+    }
+    case 'debtags': {
+      const { loadDebtags } = require('./debtags') as typeof import('./debtags');
+      return loadDebtags(ref.options ?? {});
+    }
+    case 'module': {
+      const mod = require(path.resolve(ref.module)) as Record<string, unknown>;
+      const f = mod[ref.exportName];
+      if (typeof f !== 'function') fail('loadDatasetRef', 'ref.exportName', `'${ref.exportName}' is not a function exported by ${ref.module}`);
+      return (await (f as (...a: unknown[]) => DatasetSplits | Promise<DatasetSplits>)(...(ref.args ?? [])));
+    }
+    default:
+      return fail('loadDatasetRef', 'ref', `unknown dataset kind ${JSON.stringify(ref)}`);
+  }
+}

@@ -1,0 +1,16 @@
+/**
+ * The book's machinery, private to the repository (never published): profiles (`--quick` / full),
+ * the run cache, claims and REPORT.md, saving tables, PNG export of figures through Chromium, and the
+ * index page. The chapters import it in their hidden set-up cells; the library never does.
+ */
+export { bookProfile, byProfile } from './profile';
+export type { BookProfile } from './profile';
+export { cachedRun, codeVersion, canonicalJson, runCacheKey, runCacheDir } from './run-cache';
+export type { CachedRunOptions } from './run-cache';
+export { saveTable, tableToCsv } from './tables';
+export { recordClaim, readClaims, reportMarkdown, claimBundle } from './report';
+export type { ClaimRecord } from './report';
+export { exportFigurePngs, findChromium, HEADLESS_CHROMIUM_ARGS, CHROMIUM_CANDIDATES } from './figure-export';
+export type { PngExportResult } from './figure-export';
+export { bookIndexHtml, notebookTitle, BOOK_STYLE } from './index-page';
+export type { ChapterEntry } from './index-page';

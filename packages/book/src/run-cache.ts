@@ -1,0 +1,91 @@
+/**
+ * A disk cache for expensive runs (training runs, sweeps), keyed by the run's configuration AND the
+ * code version, so re-executing a chapter is fast and a result is never served for a different
+ * configuration or after the library changed.
+ *
+ * Code version = a hash of the core library's code (every compiled file of the installed `asl-workbook`,
+ * or its TypeScript sources when running from them), computed once per process.
+ * Location: `<ASL_CACHE_DIR or <repo>/.cache/asl-workbook>/runs` (git-ignored). `ASL_NO_CACHE=1` disables it.
+ */
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { cacheDir } from 'asl-workbook';
+
+let versionHash: string | undefined;
+
+function filesUnder(dir: string, ext: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    if (e.name === 'node_modules' || e.name === 'dist') return [];
+    const p = path.join(dir, e.name);
+    return e.isDirectory() ? filesUnder(p, ext) : e.name.endsWith(ext) && !e.name.endsWith('.d.ts') ? [p] : [];
+  });
+}
+
+/**
+ * A hash of the core library's code: the files of the folder its entry point lies in (lib/dist when
+ * running the built package, lib/ when running from the TypeScript sources, as the tests do).
+ */
+export function codeVersion(): string {
+  if (versionHash) return versionHash;
+  const entry = require.resolve('asl-workbook');
+  const libRoot = path.dirname(entry);
+  const hash = createHash('sha256');
+  for (const f of filesUnder(libRoot, path.extname(entry)).sort()) {
+    hash.update(path.relative(libRoot, f));
+    hash.update(fs.readFileSync(f));
+  }
+  versionHash = hash.digest('hex').slice(0, 16);
+  return versionHash;
+}
+
+/** Canonical JSON (sorted keys), so equal configurations give equal keys. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** Where runs are cached: `<cacheDir()>/runs` (`ASL_CACHE_DIR` or `<repo>/.cache/asl-workbook`). */
+export function runCacheDir(): string {
+  return path.join(cacheDir(), 'runs');
+}
+
+/** The cache key of a configuration under the current code version. */
+export function runCacheKey(config: unknown): string {
+  return createHash('sha256').update(codeVersion()).update(canonicalJson(config)).digest('hex').slice(0, 24);
+}
+
+export interface CachedRunOptions {
+  /** Recompute even if a cached result exists. */
+  refresh?: boolean;
+  dir?: string;
+}
+
+/**
+ * Returns the cached result of `config` if one exists for the current code version; otherwise runs
+ * `fn`, stores its (JSON-serialisable) result atomically, and returns it.
+ */
+export async function cachedRun<T>(config: unknown, fn: () => Promise<T>, options: CachedRunOptions = {}): Promise<T> {
+  const disabled = process.env.ASL_NO_CACHE === '1';
+  const dir = options.dir ?? runCacheDir();
+  const file = path.join(dir, `${runCacheKey(config)}.json`);
+  if (!disabled && !options.refresh && fs.existsSync(file)) {
+    const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as { config: string; version: string; result: T };
+    // Belt and braces: the key already encodes both, but a hash collision must never serve a wrong run.
+    if (stored.config === canonicalJson(config) && stored.version === codeVersion()) return stored.result;
+  }
+  const result = await fn();
+  if (!disabled) {
+    fs.mkdirSync(dir, { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify({ config: canonicalJson(config), version: codeVersion(), result }));
+    fs.renameSync(tmp, file);
+  }
+  return result;
+}

@@ -1,0 +1,569 @@
+/**
+ * The workbook's Jupyter kernel: tslab's compiler and executor behind a protocol-complete server.
+ *
+ * Built on tslab (a dependency; its exported classes are extended or wrapped, none of its code is
+ * copied): `createConverter` compiles cells (wrapped by {@link CellConverter}), `createExecutor`
+ * runs them, {@link WorkbookHandler} extends `JupyterHandlerImpl` (kernel info, completion,
+ * inspection, is_complete) and {@link WorkbookKernel} extends `ZmqServer` (sockets, heartbeat).
+ *
+ * What it adds to tslab (Jupyter messaging 5.3):
+ * - `kernel_info_reply` with `status` and a complete `language_info`;
+ * - `execute_input`, and `execute_result` with the execution count and a rich MIME bundle of the
+ *   cell's last expression (lib/display/renderers: display methods, tensors, tables, figures);
+ * - errors as an `error` message plus an `execute_reply` with `ename`, `evalue` and a traceback that
+ *   names cell lines; queued cells are aborted after an error (`stop_on_error`);
+ * - stdout/stderr as coalesced `stream` messages; `display_data` / `update_display_data` (with
+ *   `display_id` in `transient`) for the lib's displays and tslab's `display` API; `clear_output`;
+ * - interrupts (SIGINT or `interrupt_request`) that stop synchronous and async loops and keep state;
+ * - `history_request`, `comm_info_reply`, a clean `shutdown_reply` and exit;
+ * - start-up: the tfjs backend is initialised (lib/backend) before the first cell, banner off.
+ */
+import * as path from 'node:path';
+import { createConverter, type Converter } from 'tslab/dist/converter';
+import { createExecutor, type ConverterSet, type Executor } from 'tslab/dist/executor';
+import * as tslabJupyter from 'tslab/dist/jupyter';
+import { getCodeMetadata } from 'tslab/dist/metadata';
+import { JupyterHandlerImpl, ZmqServer } from 'tslab/dist/jupyter';
+import * as ts from '@tslab/typescript-for-tslab';
+import type { MimeBundle } from 'asl-workbook';
+import { isPlotlyInlined, notePlotlyInlined, PLOTLY_BUNDLE_ID, plotlyScriptTag } from '../display/plotly';
+import { setDisplayPublisher, type PublishOptions } from '../display/publish';
+import { mimeBundleOfAsync } from '../display/renderers';
+import { setKernelHooks } from '../display/kernel-hooks';
+import { setTrainingEnvironment } from 'asl-workbook';
+import { liveTrainingDisplay, registerTrainingRenderers } from '../training/live';
+import { CellConverter } from './cell-converter';
+import { ExecutionHistory, type HistoryRequest } from './history';
+import { InterruptController, isInterruptError } from './interrupt';
+import { StreamCoalescer, streamWriter } from './streams';
+import { diagnosticsContent, interruptContent, runtimeErrorContent, stripAnsi, type ErrorContent } from './traceback';
+import { drained, originalStderrWrite, PROTOCOL_VERSION, WireMessage, type SendingSocket } from './wire';
+
+/** The kernel's implementation name in `kernel_info_reply`. */
+export const KERNEL_IMPLEMENTATION = 'asl-workbook';
+
+function packageVersion(): string {
+  try {
+    return (require('../../package.json') as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+}
+
+function tslabVersion(): string {
+  try {
+    return (require('tslab/package.json') as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+interface ExecuteRequest {
+  code: string;
+  silent?: boolean;
+  store_history?: boolean;
+  user_expressions?: Record<string, unknown>;
+  allow_stdin?: boolean;
+  stop_on_error?: boolean;
+}
+
+/** Converts a bundle to JSON-safe data (bytes become base64, as Jupyter expects for images). */
+function jsonBundle(bundle: MimeBundle): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [mime, value] of Object.entries(bundle)) {
+    if (value === undefined) continue;
+    out[mime] = value instanceof Uint8Array ? Buffer.from(value).toString('base64') : value;
+  }
+  return out;
+}
+
+/** True when `code` is complete but does not parse (for `is_complete_reply` status `invalid`). */
+function hasSyntaxErrors(code: string): boolean {
+  const sf = ts.createSourceFile('cell.ts', code, ts.ScriptTarget.ES2022, false, ts.ScriptKind.TS);
+  return ((sf as unknown as { parseDiagnostics?: unknown[] }).parseDiagnostics?.length ?? 0) > 0;
+}
+
+/** tslab's `JupyterHandlerImpl`, with a complete kernel info and an `invalid` is_complete status. */
+export class WorkbookHandler extends JupyterHandlerImpl {
+  constructor(executor: Executor) {
+    super(executor, false);
+  }
+
+  override handleKernel(): ReturnType<JupyterHandlerImpl['handleKernel']> {
+    const base = super.handleKernel();
+    const reply = {
+      ...base,
+      status: 'ok' as const,
+      protocol_version: PROTOCOL_VERSION,
+      implementation: KERNEL_IMPLEMENTATION,
+      implementation_version: packageVersion(),
+      language_info: {
+        ...base.language_info,
+        name: 'typescript',
+        version: ts.version,
+        mimetype: 'text/typescript',
+        file_extension: '.ts',
+        pygments_lexer: 'typescript',
+      },
+      banner:
+        `ASL Workbook kernel ${packageVersion()}: TypeScript ${ts.version} compiled by tslab ${tslabVersion()}, ` +
+        `Node.js ${process.version}`,
+      help_links: [
+        { text: 'TensorFlow.js API', url: 'https://js.tensorflow.org/api/latest/' },
+        { text: 'Asymmetric Loss paper', url: 'https://arxiv.org/abs/2009.14119' },
+      ],
+      debugger: false,
+    };
+    return reply as unknown as ReturnType<JupyterHandlerImpl['handleKernel']>;
+  }
+
+  override handleIsComplete(req: { code: string }): ReturnType<JupyterHandlerImpl['handleIsComplete']> {
+    const reply = super.handleIsComplete(req);
+    if (reply.status === 'complete' && req.code.trim() && hasSyntaxErrors(req.code)) return { status: 'invalid' as const };
+    return reply;
+  }
+
+  /** Inspects the name at the cursor, or just before it (the cursor usually ends the name). */
+  override handleInspect(req: { code: string; cursor_pos: number; detail_level: 0 | 1 }): ReturnType<JupyterHandlerImpl['handleInspect']> {
+    const reply = super.handleInspect(req);
+    if (reply.found || req.cursor_pos <= 0) return reply;
+    return super.handleInspect({ ...req, cursor_pos: req.cursor_pos - 1 });
+  }
+
+  override handleShutdown(req: { restart: boolean }): ReturnType<JupyterHandlerImpl['handleShutdown']> {
+    return { status: 'ok', restart: !!req.restart } as ReturnType<JupyterHandlerImpl['handleShutdown']>;
+  }
+}
+
+/** Where one execute request's outputs go (IOPub messages with that request as parent). */
+interface CellIo {
+  msg: WireMessage;
+  streams: StreamCoalescer;
+  send(msgType: string, content: Record<string, unknown>): void;
+}
+
+export interface WorkbookKernelOptions {
+  /** The connection file Jupyter passes to the kernel. */
+  connectionFile: string;
+  /** Folder cells resolve imports from (default: the current directory, the notebook's folder). */
+  rootDir?: string;
+  /** Initialise the tfjs backend before the first cell (default true). */
+  initBackend?: boolean;
+}
+
+/** The kernel server: tslab's `ZmqServer` with the workbook's protocol handling. */
+export class WorkbookKernel extends ZmqServer {
+  readonly executor: Executor;
+  private readonly convs: { readonly cell: CellConverter };
+  readonly interrupts = new InterruptController();
+  readonly history = new ExecutionHistory();
+  private readonly executorErrors: unknown[][];
+  private executionCount = 0;
+  private execTail: Promise<void> = Promise.resolve();
+  private errorGeneration = 0;
+  /** After an error: requests that arrive before the event loop has turned once are aborted too. */
+  private aborting = false;
+  private currentIo: CellIo | undefined;
+  private ready: Promise<void> = Promise.resolve();
+  private closed = false;
+  private readonly backend: boolean;
+
+  constructor(options: WorkbookKernelOptions) {
+    const rootDir = options.rootDir ?? process.cwd();
+    let node: CellConverter | undefined;
+    let browser: Converter | undefined;
+    const convs: ConverterSet & { readonly cell: CellConverter } = {
+      get cell() {
+        node ??= new CellConverter(() => createConverter({ isJS: false, isBrowser: false }));
+        return node;
+      },
+      get node() {
+        return this.cell;
+      },
+      get browser() {
+        browser ??= createConverter({ isJS: false, isBrowser: true });
+        return browser;
+      },
+      close() {
+        node?.close();
+        browser?.close();
+      },
+    };
+    const errors: unknown[][] = [];
+    // The executor reports errors and diagnostics through this console; the kernel turns them into
+    // structured error messages. (`log` would print last-expression values: the converter hides them.)
+    const executor = createExecutor(rootDir, convs, {
+      log: (...args: unknown[]) => void process.stdout.write(args.map(String).join(' ') + '\n'),
+      error: (...args: unknown[]) => void errors.push(args),
+    });
+    super(new WorkbookHandler(executor) as unknown as ConstructorParameters<typeof ZmqServer>[0], options.connectionFile);
+    this.executor = executor;
+    this.executorErrors = errors;
+    this.backend = options.initBackend !== false;
+    this.convs = convs;
+  }
+
+  /** The cell compiler (created on first use: it loads TypeScript, a few seconds). */
+  get converter(): CellConverter {
+    return this.convs.cell;
+  }
+
+  /** Binds the sockets, installs the display publisher and hooks, then warms up compiler and backend. */
+  override async init(): Promise<void> {
+    await super.init();
+    this.interrupts.install();
+    setDisplayPublisher((bundle, options) => this.publishDisplay(bundle, options));
+    (tslabJupyter as { lastWriteDisplayData: unknown }).lastWriteDisplayData = (
+      data: { data: MimeBundle; metadata?: object; transient?: { display_id?: string } },
+      update: boolean,
+    ) => this.publishDisplay(data.data, { displayId: data.transient?.display_id, update }, data.metadata);
+    setKernelHooks({
+      clearOutput: (wait) => {
+        this.currentIo?.streams.flush();
+        this.currentIo?.send('clear_output', { wait });
+      },
+      interruptSignal: () => this.interrupts.signal,
+    });
+    // The core's training loops stop on an interrupt and show their live chart here.
+    setTrainingEnvironment({ interruptSignal: () => this.interrupts.signal, progress: liveTrainingDisplay });
+    registerTrainingRenderers();
+    process.on('SIGINT', () => this.interrupt());
+    this.ready = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+      void this.converter; // compile the TypeScript lib once (a few seconds)
+      if (this.backend) {
+        try {
+          const { initBackend } = require('asl-workbook') as typeof import('asl-workbook');
+          await initBackend();
+        } catch (e) {
+          originalStderrWrite(`asl-kernel: tfjs backend start-up failed: ${(e as Error).message}\n`);
+        }
+        keepKernelErrorHandlers();
+      }
+    });
+  }
+
+  /** Interrupts the running cell (SIGINT and `interrupt_request`). */
+  interrupt(): void {
+    this.interrupts.interrupt();
+    this.executor.interrupt();
+  }
+
+  /**
+   * Plotly figures need plotly.js in the page: it is inlined once per session (offline). A bundle
+   * whose HTML draws a figure (`class="asl-plot"`) before plotly.js was inlined gets it prepended.
+   */
+  private withPlotly(bundle: MimeBundle): MimeBundle {
+    const html = bundle['text/html'];
+    if (typeof html !== 'string') return bundle;
+    if (html.includes(`id="${PLOTLY_BUNDLE_ID}"`)) {
+      notePlotlyInlined();
+      return bundle;
+    }
+    if (!isPlotlyInlined() && html.includes('class="asl-plot"')) {
+      notePlotlyInlined();
+      return { ...bundle, 'text/html': plotlyScriptTag() + html };
+    }
+    return bundle;
+  }
+
+  private publishDisplay(shown: MimeBundle, options: PublishOptions, metadata: object = {}): void {
+    const io = this.currentIo;
+    if (!io) return;
+    const bundle = this.withPlotly(shown);
+    io.send(options.update ? 'update_display_data' : 'display_data', {
+      data: jsonBundle(bundle),
+      metadata,
+      transient: options.displayId ? { display_id: options.displayId } : {},
+    });
+  }
+
+  private ioFor(msg: WireMessage): CellIo {
+    const send = (msgType: string, content: Record<string, unknown>) => {
+      const m = msg.createReply(msgType);
+      m.identity = [Buffer.from(`kernel.${msgType}`)];
+      m.content = content;
+      try {
+        void m.signAndSend(this.connInfo.key, this.iopub as unknown as SendingSocket);
+      } catch (e) {
+        // Content that JSON cannot carry (a BigInt, a cycle): say so instead of losing the output.
+        m.header.msg_type = 'stream';
+        m.content = { name: 'stderr', text: `asl-kernel: could not send a ${msgType} message: ${(e as Error).message}\n` };
+        void m.signAndSend(this.connInfo.key, this.iopub as unknown as SendingSocket);
+      }
+    };
+    const streams = new StreamCoalescer((name, text) => send('stream', { name, text }));
+    return {
+      msg,
+      streams,
+      send: (msgType, content) => {
+        if (msgType !== 'stream') streams.flush();
+        send(msgType, content);
+      },
+    };
+  }
+
+  override publishStatus(status: string, parent: unknown): void {
+    if (status === 'idle') this.currentIo?.streams.flush();
+    const m = (parent as WireMessage).createReply('status');
+    m.identity = [Buffer.from('kernel.status')];
+    m.content = { execution_state: status };
+    void m.signAndSend(this.connInfo.key, this.iopub as unknown as SendingSocket);
+  }
+
+  private reply(sock: unknown, msg: WireMessage, msgType: string, content: Record<string, unknown>): void {
+    const r = msg.createReply(msgType);
+    r.content = content;
+    void r.signAndSend(this.connInfo.key, sock as SendingSocket);
+  }
+
+  /** Dispatches a shell or control message; executes are queued and run one at a time. */
+  override async handleShellMessage(sock: unknown, ...frames: Buffer[]): Promise<void> {
+    let msg: WireMessage;
+    try {
+      msg = WireMessage.parse(this.connInfo.key, frames);
+    } catch (e) {
+      originalStderrWrite(`asl-kernel: dropped a message: ${(e as Error).message}\n`);
+      return;
+    }
+    const type = msg.header.msg_type;
+    if (type === 'execute_request') {
+      this.enqueueExecute(sock, msg);
+      return;
+    }
+    this.publishStatus('busy', msg);
+    let shutdown = false;
+    try {
+      const handler = this.handler as unknown as WorkbookHandler;
+      const content = msg.content as never;
+      switch (type) {
+        case 'kernel_info_request':
+          this.reply(sock, msg, 'kernel_info_reply', { ...handler.handleKernel() });
+          break;
+        case 'is_complete_request':
+          this.reply(sock, msg, 'is_complete_reply', { ...handler.handleIsComplete(content) });
+          break;
+        case 'inspect_request':
+          this.reply(sock, msg, 'inspect_reply', this.safely(() => ({ ...handler.handleInspect(content) }), { status: 'ok', found: false, data: {}, metadata: {} }));
+          break;
+        case 'complete_request': {
+          const pos = (msg.content.cursor_pos as number | undefined) ?? String(msg.content.code ?? '').length;
+          this.reply(
+            sock,
+            msg,
+            'complete_reply',
+            this.safely(() => ({ ...handler.handleComplete(content) }), { status: 'ok', matches: [], cursor_start: pos, cursor_end: pos, metadata: {} }),
+          );
+          break;
+        }
+        case 'history_request':
+          this.reply(sock, msg, 'history_reply', { status: 'ok', history: this.history.query(msg.content as HistoryRequest) });
+          break;
+        case 'comm_info_request':
+          this.reply(sock, msg, 'comm_info_reply', { status: 'ok', comms: {} });
+          break;
+        case 'interrupt_request':
+          this.interrupt();
+          this.reply(sock, msg, 'interrupt_reply', { status: 'ok' });
+          break;
+        case 'shutdown_request':
+          this.reply(sock, msg, 'shutdown_reply', { ...handler.handleShutdown(content) });
+          shutdown = true;
+          break;
+        case 'comm_open':
+        case 'comm_msg':
+        case 'comm_close':
+          break; // no comm targets: ignored, as the spec allows
+        default:
+          originalStderrWrite(`asl-kernel: unsupported message type ${type}\n`);
+      }
+    } finally {
+      this.publishStatus('idle', msg);
+    }
+    if (shutdown) await this.shutdown();
+  }
+
+  private safely<T>(fn: () => T, fallback: T): T {
+    try {
+      return fn();
+    } catch (e) {
+      originalStderrWrite(`asl-kernel: ${(e as Error).stack ?? e}\n`);
+      return fallback;
+    }
+  }
+
+  private enqueueExecute(sock: unknown, msg: WireMessage): void {
+    // Requests queued behind a failing cell, or read from the socket while it failed, are aborted
+    // (ipykernel's stop_on_error behaviour): they were sent expecting the failed cell's effects.
+    const generation = this.aborting ? -1 : this.errorGeneration;
+    this.execTail = this.execTail
+      .then(async () => {
+        this.publishStatus('busy', msg);
+        try {
+          if (generation !== this.errorGeneration) {
+            // An error reply (messaging 5.1 deprecates status 'aborted'); no IOPub error: it never ran.
+            this.reply(sock, msg, 'execute_reply', {
+              status: 'error',
+              execution_count: this.executionCount,
+              ename: 'ExecutionAborted',
+              evalue: 'not run: an earlier cell failed',
+              traceback: ['ExecutionAborted: not run: an earlier cell failed (stop_on_error)'],
+            });
+          } else {
+            try {
+              await this.handleExecute(sock, msg);
+            } catch (e) {
+              // A kernel bug must not leave the client waiting for a reply.
+              const content = runtimeErrorContent(e, this.converter.lookup);
+              this.reply(sock, msg, 'execute_reply', { status: 'error', execution_count: this.executionCount, ...content });
+              throw e;
+            }
+          }
+        } finally {
+          this.publishStatus('idle', msg);
+        }
+      })
+      .catch((e: Error) => originalStderrWrite(`asl-kernel: execute failed: ${e?.stack ?? e}\n`));
+  }
+
+  /** Runs one execute request: outputs on IOPub, then the `execute_reply`. */
+  override async handleExecute(sock: unknown, message: unknown): Promise<void> {
+    const msg = message as WireMessage;
+    const req = msg.content as unknown as ExecuteRequest;
+    const code = String(req.code ?? '');
+    const silent = !!req.silent;
+    const store = req.store_history !== false && !silent;
+    const previous = this.currentIo;
+    previous?.streams.flush();
+    const io = this.ioFor(msg);
+    this.currentIo = io;
+    if (store) {
+      this.executionCount++;
+      this.history.add(this.executionCount, code);
+    }
+    const count = this.executionCount;
+    if (!silent) io.send('execute_input', { code, execution_count: count });
+    const outcome = await this.run(code, store ? `In [${count}]` : 'cell', io, silent);
+    if (outcome.error) {
+      if (!silent) io.send('error', { ...outcome.error });
+      if (req.stop_on_error !== false) {
+        this.errorGeneration++;
+        this.aborting = true;
+        setImmediate(() => setImmediate(() => (this.aborting = false)));
+      }
+      io.streams.flush();
+      this.reply(sock, msg, 'execute_reply', { status: 'error', execution_count: count, ...outcome.error });
+      return;
+    }
+    if (outcome.result && !silent) {
+      io.send('execute_result', { execution_count: count, data: jsonBundle(outcome.result), metadata: {} });
+      const text = outcome.result['text/plain'];
+      if (store && typeof text === 'string') this.history.setOutput(count, text);
+    }
+    io.streams.flush();
+    this.reply(sock, msg, 'execute_reply', { status: 'ok', execution_count: count, payload: [], user_expressions: {} });
+  }
+
+  /** Compiles and runs a cell; returns its rich result or its error content. */
+  private async run(code: string, label: string, io: CellIo, silent: boolean): Promise<{ result?: MimeBundle; error?: ErrorContent }> {
+    await this.ready;
+    // One turn of the event loop: lets zeromq send `busy` and `execute_input` before a cell that
+    // may block the thread for a long time.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    const outWrite = streamWriter((text) => io.streams.write('stdout', text));
+    const errWrite = streamWriter((text) => io.streams.write('stderr', text));
+    process.stdout.write = outWrite as typeof process.stdout.write;
+    process.stderr.write = errWrite as typeof process.stderr.write;
+    this.interrupts.reset();
+    this.executorErrors.length = 0;
+    const converter = this.converter;
+    converter.nextLabel = label;
+    converter.takeLast();
+    let ok: boolean;
+    try {
+      // Compile first, then let the event loop turn: a SIGINT that arrived during a long compile is
+      // handled now (the cell does not start) instead of being lost once the cell runs.
+      const meta = getCodeMetadata(code);
+      if (!meta.module && meta.mode !== 'browser') {
+        converter.prepare(code);
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (this.interrupts.isInterrupted) {
+          converter.discardPrepared();
+          converter.takeLast();
+          return { error: interruptContent(undefined, converter.lookup) };
+        }
+      }
+      ok = await this.executor.execute(code);
+    } catch (e) {
+      ok = false;
+      this.executorErrors.push([e]);
+    }
+    const last = converter.takeLast();
+    if (!ok) {
+      keepKernelErrorHandlers();
+      if (last && last.diagnostics.length > 0) return { error: diagnosticsContent(last.diagnostics, last.cell) };
+      const thrown = this.executorErrors.find((args) => !(typeof args[0] === 'string' && args[0].includes('%')));
+      if (thrown) return { error: runtimeErrorContent(thrown[0], converter.lookup) };
+      return { error: { ename: 'Error', evalue: 'the cell failed', traceback: ['Error: the cell failed'] } };
+    }
+    keepKernelErrorHandlers(); // a cell may have loaded the wasm backend
+    // A tslab module cell (`//@module`) reports its diagnostics but succeeds: show them as stderr.
+    for (const args of this.executorErrors) io.streams.write('stderr', args.map(String).join(' ') + '\n');
+    const name = last?.lastExpressionVar;
+    if (!name) return {};
+    const locals = this.executor.locals;
+    const value: unknown = locals[name];
+    delete locals[name];
+    if (value === undefined || silent) return {};
+    const result = await mimeBundleOfAsync(value, { includePlotlyJs: !isPlotlyInlined() });
+    return { result: result && this.withPlotly(result) };
+  }
+
+  /** Replies have been sent: release resources and exit. */
+  private async shutdown(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    shuttingDown = true;
+    this.currentIo?.streams.flush();
+    await Promise.all([drained(this.shell), drained(this.control), drained(this.iopub)]);
+    try {
+      this.close();
+    } finally {
+      setTimeout(() => process.exit(0), 50).unref();
+    }
+  }
+}
+
+let shuttingDown = false;
+
+/** Reports errors that escape cells (timers, un-awaited promises) in the current cell's stderr. */
+function reportEscaped(kind: string, error: unknown): void {
+  if (isInterruptError(error) || shuttingDown) return;
+  const text = error instanceof Error ? (error.stack ?? String(error)) : String(error);
+  process.stderr.write(`${kind}: ${stripAnsi(text)}\n`);
+}
+
+const onUncaught = (e: unknown) => reportEscaped('Uncaught exception', e);
+const onUnhandled = (e: unknown) => reportEscaped('Unhandled promise rejection', e);
+
+/**
+ * Keeps the kernel's own handlers for escaped errors and removes others: tfjs' wasm backend
+ * (Emscripten) installs handlers that rethrow, which would turn any stray rejection in a notebook
+ * into the death of the kernel.
+ */
+export function keepKernelErrorHandlers(): void {
+  for (const l of process.listeners('uncaughtException')) if (l !== onUncaught) process.removeListener('uncaughtException', l);
+  for (const l of process.listeners('unhandledRejection')) if (l !== onUnhandled) process.removeListener('unhandledRejection', l);
+  if (!process.listeners('uncaughtException').includes(onUncaught)) process.on('uncaughtException', onUncaught);
+  if (!process.listeners('unhandledRejection').includes(onUnhandled)) process.on('unhandledRejection', onUnhandled);
+}
+
+/** Starts the kernel for a connection file (what `asl-kernel --connection-file F` does). */
+export async function startWorkbookKernel(options: WorkbookKernelOptions): Promise<WorkbookKernel> {
+  process.title = `asl-kernel ${path.basename(options.connectionFile)}`;
+  // Stack frames in the lib (compiled with source maps) then name its TypeScript lines.
+  process.setSourceMapsEnabled(true);
+  keepKernelErrorHandlers();
+  const kernel = new WorkbookKernel(options);
+  await kernel.init();
+  return kernel;
+}

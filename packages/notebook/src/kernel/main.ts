@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+/**
+ * `asl-kernel`: the workbook's Jupyter kernel (TypeScript, built on tslab). Jupyter starts it from
+ * the kernel spec written by environment/kernelspec.mjs:
+ *
+ *   asl-kernel --connection-file {connection_file} [--no-backend]
+ *   asl-kernel install [--user | --prefix DIR] [--name NAME] [--display-name TEXT]   (see ./install.ts)
+ *
+ * `--no-backend` skips the tfjs backend start-up (for tools that only need the language).
+ */
+import { installCommand } from './install';
+
+function main(argv: string[]): void {
+  if (argv[0] === 'install') {
+    process.exitCode = installCommand(argv.slice(1));
+    return;
+  }
+  // Loaded only to run a kernel (tslab, zeromq and TypeScript take a moment).
+  const { startWorkbookKernel } = require('./kernel') as typeof import('./kernel');
+  let connectionFile: string | undefined;
+  let initBackend = true;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--connection-file' || a === '-f' || a === '--config-path') connectionFile = argv[++i];
+    else if (a.startsWith('--connection-file=')) connectionFile = a.slice('--connection-file='.length);
+    else if (a === '--no-backend') initBackend = false;
+    else if (a === '-h' || a === '--help') {
+      process.stdout.write('usage: asl-kernel --connection-file FILE [--no-backend]\n       asl-kernel install [--user | --prefix DIR] [--name NAME] [--display-name TEXT]\n');
+      return;
+    } else if (!a.startsWith('-') && !connectionFile) connectionFile = a;
+    else {
+      process.stderr.write(`asl-kernel: unknown argument ${a}\n`);
+      process.exit(2);
+    }
+  }
+  if (!connectionFile) {
+    process.stderr.write('usage: asl-kernel --connection-file FILE [--no-backend]\n');
+    process.exit(2);
+  }
+  startWorkbookKernel({ connectionFile, initBackend }).catch((e: Error) => {
+    process.stderr.write(`asl-kernel: could not start: ${e.stack ?? e}\n`);
+    process.exit(1);
+  });
+}
+
+main(process.argv.slice(2));
