@@ -1,12 +1,14 @@
 /**
  * MEKA and MULAN multi-label ARFF files (landscape §6.5). An ARFF file has `@relation`,
  * `@attribute <name> <numeric|real|integer|{v1,v2,…}>` lines and `@data` rows, dense
- * (`0.1,3,1,0`) or sparse (`{0 0.1,1 3,2 1}`, absent = 0). Which attributes are labels:
+ * (`0.1,3,1,0`) or sparse (`{0 0.1,1 3,2 1}`: an absent value is 0, or for a nominal attribute its
+ * first value, as in Weka). Which attributes are labels:
  * - MEKA: the relation name carries `-C n`: n > 0 → the first n attributes, n < 0 → the last |n|;
  * - MULAN: a separate XML file lists them (`<labels xmlns="http://mulan.sourceforge.net/labels">
  *   <label name="…"/>…</labels>`), anywhere among the attributes.
  * Label values must be 0/1; `?` makes the label unknown (mask 0). Missing feature values become 0;
- * nominal features become their value index.
+ * nominal features become their value index. A leading byte-order mark and CRLF line ends are
+ * accepted; `loadArff` rejects a file without data rows or without any positive label.
  */
 import { fail } from '../core/errors';
 import { checkOptionKeys } from '../core/options';
