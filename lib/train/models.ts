@@ -1,6 +1,6 @@
 /**
- * The training engine's small model zoo: the two benchmark reference models, a small residual CNN
- * for the image data and an MLP for text features. Every model is a plain tfjs `LayersModel` that
+ * The training engine's small model zoo: the two benchmark reference models, the book's CNN with
+ * batch norm, a small residual CNN for the image data and an MLP for text features. Every model is a plain tfjs `LayersModel` that
  * outputs logits `[B, numClasses]` (no sigmoid: the multi-label losses take logits), with weights
  * initialised from `seed` so that the same seed gives the same network.
  */
@@ -10,9 +10,9 @@ import { mixSeeds } from '../core/random';
 import { stepSeededDropout } from './layers';
 
 /** Names of the zoo's models. */
-export type ZooModelName = 'reference-cnn' | 'reference-mlp' | 'residual-cnn' | 'text-mlp';
+export type ZooModelName = 'reference-cnn' | 'reference-mlp' | 'residual-cnn' | 'text-mlp' | 'bn-cnn';
 
-export const ZOO_MODEL_NAMES: readonly ZooModelName[] = ['reference-cnn', 'reference-mlp', 'residual-cnn', 'text-mlp'];
+export const ZOO_MODEL_NAMES: readonly ZooModelName[] = ['reference-cnn', 'reference-mlp', 'residual-cnn', 'text-mlp', 'bn-cnn'];
 
 export interface ZooModelOptions {
   /** Shape of one input sample: `[H, W, C]` for the CNNs, `[F]` for the MLPs. */
@@ -22,7 +22,10 @@ export interface ZooModelOptions {
   seed?: number;
   /** Hidden widths of the MLPs (reference-mlp default [512, 256], text-mlp default [256]). */
   hidden?: readonly number[];
-  /** Channels of the CNN stages (reference-cnn default [16, 32, 64], residual-cnn default [16, 32, 64]). */
+  /**
+   * Channels of the CNN stages (reference-cnn, residual-cnn and bn-cnn default [16, 32, 64]; bn-cnn
+   * takes any number of stages, its last conv has as many channels as the last stage).
+   */
   channels?: readonly number[];
   /** Dropout before the head (text-mlp default 0.2, others 0). */
   dropout?: number;
@@ -140,6 +143,44 @@ export function residualCnn(options: ZooModelOptions): tf.LayersModel {
   return tf.model({ inputs: input, outputs: out, name: 'residual_cnn' });
 }
 
+/**
+ * The book's CNN: per stage conv3×3(c, same, no bias) → batch norm → ReLU → maxpool 2 (default
+ * stages 16, 32, 64), then conv3×3(last c, same) ReLU, global average pool, dense(numClasses).
+ * Batch norm as PyTorch's `BatchNorm2d(momentum=0.1, eps=1e-3)` (tfjs momentum 0.9). Any input size
+ * (a pooling stage whose input is 1 pixel wide keeps it: 'same' padding) and channel count.
+ */
+export function bnCnn(options: ZooModelOptions): tf.LayersModel {
+  checkShape('bn-cnn', options, 3);
+  const next = seeds(options.seed ?? 0);
+  const channels = options.channels ?? [16, 32, 64];
+  if (channels.length === 0 || channels.some((c) => !Number.isInteger(c) || c < 1)) fail('bn-cnn', 'channels', `must be positive integers, got [${channels.join(', ')}]`);
+  const model = tf.sequential({ name: 'bn_cnn' });
+  channels.forEach((filters, i) => {
+    model.add(tf.layers.conv2d({
+      ...(i === 0 ? { inputShape: [...options.inputShape] } : {}),
+      filters,
+      kernelSize: 3,
+      padding: 'same',
+      useBias: false,
+      kernelInitializer: tf.initializers.heNormal({ seed: next() }),
+    }));
+    model.add(tf.layers.batchNormalization({ momentum: 0.9 }));
+    model.add(tf.layers.reLU());
+    model.add(tf.layers.maxPooling2d({ poolSize: 2, padding: 'same' }));
+  });
+  model.add(tf.layers.conv2d({
+    filters: channels[channels.length - 1],
+    kernelSize: 3,
+    padding: 'same',
+    activation: 'relu',
+    kernelInitializer: tf.initializers.heNormal({ seed: next() }),
+  }));
+  model.add(tf.layers.globalAveragePooling2d({}));
+  if ((options.dropout ?? 0) > 0) model.add(stepSeededDropout({ rate: options.dropout!, seed: next() }));
+  model.add(tf.layers.dense({ units: options.numClasses, kernelInitializer: tf.initializers.glorotUniform({ seed: next() }) }));
+  return model;
+}
+
 /** Builds a zoo model by name. */
 export function buildZooModel(name: ZooModelName, options: ZooModelOptions): tf.LayersModel {
   switch (name) {
@@ -151,6 +192,8 @@ export function buildZooModel(name: ZooModelName, options: ZooModelOptions): tf.
       return residualCnn(options);
     case 'text-mlp':
       return textMlp(options);
+    case 'bn-cnn':
+      return bnCnn(options);
     default:
       return fail('buildZooModel', 'name', `must be one of ${ZOO_MODEL_NAMES.join(', ')}, got ${JSON.stringify(name)}`);
   }
