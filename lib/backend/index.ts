@@ -17,10 +17,16 @@ export {
   im2colTransposedInto,
   transposeLastTwoInto,
   wasmSimdMatMulAvailable,
+  batchNormTraining,
+  BATCH_NORM_TRAIN_KERNEL,
+  BATCH_NORM_TRAIN_GRAD_KERNEL,
+  RELU_GRAD_KERNEL,
 } from './wasm-fixes';
 export type { WasmFixName } from './wasm-fixes';
 export { registerFusedOptimizerKernels, hasFusedOptimizerKernels, FUSED_ADAM_KERNEL, FUSED_SGD_KERNEL, FUSED_EMA_KERNEL } from './fixes/fused-optimizer';
-export { setWasmSimdKernelsEnabled } from './simd/backend-heap';
+export { setWasmSimdKernelsEnabled, setWasmThreads, wasmThreads } from './simd/backend-heap';
+export { configuredThreadCount } from './simd/threads';
+export { wasmFmaAvailable } from './simd/features';
 export { heapGemm, GEMM_KC, GEMM_MC, GEMM_NC } from './simd/gemm';
 export type { WasmHeap, HeapMatrix } from './simd/gemm';
 export { simdKernelsFor, simdKernelModuleBytes, GEMM_MR, GEMM_NR } from './simd/kernels';

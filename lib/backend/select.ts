@@ -2,7 +2,9 @@
  * Picks and initialises the fastest tfjs backend available in this process.
  *
  * Order: `tensorflow` through @tensorflow/tfjs-node-gpu, `tensorflow` through @tensorflow/tfjs-node,
- * `wasm` (@tensorflow/tfjs-backend-wasm, SIMD, one thread in Node), then `cpu` (pure JS).
+ * `wasm` (@tensorflow/tfjs-backend-wasm, SIMD; tfjs' own kernels on one thread in Node, the
+ * workbook's kernels on `ASL_THREADS` threads, default all cores, see ./simd/threads), then `cpu`
+ * (pure JS).
  * `webgpu` is opt-in only (it needs a GPU adapter and the `webgpu` package; see ./webgpu).
  * The environment variable `ASL_BACKEND` forces one: `node-gpu`, `node`, `wasm`, `cpu` or `webgpu`.
  *
@@ -13,6 +15,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmTrainingFixes } from './wasm-fixes';
+import { withSharedWasmHeap } from './simd/shared-heap';
+import { configuredThreadCount } from './simd/threads';
+import { simdHeap } from './simd/backend-heap';
+import type { WasmBackendHeapLike } from './simd/backend-heap';
 
 /** What a caller may force through `ASL_BACKEND` or `initBackend({ backend })`. */
 export type BackendRequest = 'node-gpu' | 'node' | 'wasm' | 'cpu' | 'webgpu';
@@ -89,10 +95,20 @@ async function tryCandidate(candidate: BackendRequest): Promise<string> {
     }
     case 'wasm': {
       require('@tensorflow/tfjs-backend-wasm');
-      if (!(await tf.setBackend('wasm'))) throw new Error('the wasm module failed to initialise');
-      registerWasmTrainingFixes(); // conv filter/input gradients and flag-free matMul (./wasm-fixes)
+      // With more than one thread, tfjs' heap is made shared while the backend starts, so the
+      // workbook's kernels can run on several threads (./simd/shared-heap); a backend already
+      // started keeps its plain heap (one thread).
+      const threads = configuredThreadCount();
+      const start = async () => {
+        if (!(await tf.setBackend('wasm'))) throw new Error('the wasm module failed to initialise');
+      };
+      if (threads > 1 && !tf.findBackend('wasm')) await withSharedWasmHeap(start);
+      else await start();
+      registerWasmTrainingFixes(); // conv, batch-norm, pooling and matMul kernels (./wasm-fixes)
       const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
-      return `@tensorflow/tfjs-backend-wasm (SIMD ${simd ? 'on' : 'off'}, one thread in Node)`;
+      const heap = simdHeap(tf.backend() as unknown as WasmBackendHeapLike);
+      const n = heap?.pool?.threads ?? 1;
+      return `@tensorflow/tfjs-backend-wasm (SIMD ${simd ? 'on' : 'off'}; tfjs kernels on one thread, the workbook's on ${n} thread${n === 1 ? '' : 's'})`;
     }
     case 'webgpu': {
       const { setUpWebGpu } = require('./webgpu') as typeof import('./webgpu');

@@ -1,19 +1,22 @@
 /**
  * Training-throughput measurements behind `npm run bench:train` and `asl bench`: images per second
- * of the two reference models (forward + BCE + backward + Adam lr 1e-3, the trainer's own
+ * of the benchmark models (forward + BCE + backward + Adam lr 1e-3, the trainer's own
  * {@link trainStep}), the wasm backend's best matMul throughput and the fraction of it the MLP's
  * layers reach, and the before/after effect of each wasm fix.
  *
  * - `cnn`: 48×48×1, batch 64: conv3×3(16) ReLU, maxpool 2, conv3×3(32) ReLU, maxpool 2,
  *   conv3×3(64) ReLU, global average pool, dense(10).
  * - `mlp`: 4096, batch 128: dense(512) ReLU, dense(256) ReLU, dense(10).
+ * - `cnn-bn`: the book's CNN (zoo `bn-cnn`), 64×64×3, batch 128, 80 classes: 3 × [conv3×3 → batch
+ *   norm → ReLU → maxpool 2] with 16, 32, 64 channels, conv3×3(64) ReLU, global average pool,
+ *   dense(80).
  */
 import * as tf from '@tensorflow/tfjs';
 import { binaryCrossEntropy } from '../losses/bce';
 import { activeWasmTrainingFixes, registerWasmTrainingFixes, unregisterWasmTrainingFixes } from '../backend/wasm-fixes';
-import { setWasmSimdKernelsEnabled } from '../backend/simd/backend-heap';
+import { setWasmSimdKernelsEnabled, setWasmThreads, wasmThreads } from '../backend/simd/backend-heap';
 import type { WasmFixName } from '../backend/wasm-fixes';
-import { referenceCnn, referenceMlp } from './models';
+import { bnCnn, referenceCnn, referenceMlp } from './models';
 import { TrainingOptimizer, trainableWeightsOf } from './optimizer';
 import { trainStep } from './step';
 
@@ -36,8 +39,17 @@ export interface MatMulEfficiency {
   mlpForwardFreshWeightsFraction: number;
 }
 
-/** The two reference models of the benchmark. */
-export type BenchmarkModel = 'cnn' | 'mlp';
+/** The models of the benchmark. */
+export type BenchmarkModel = 'cnn' | 'mlp' | 'cnn-bn';
+
+export const BENCHMARK_MODELS: readonly BenchmarkModel[] = ['cnn', 'mlp', 'cnn-bn'];
+
+/** Input shape (one sample), batch size and class count of each benchmark model. */
+export const BENCHMARK_SHAPES: Record<BenchmarkModel, { input: number[]; batch: number; classes: number }> = {
+  cnn: { input: [48, 48, 1], batch: 64, classes: 10 },
+  mlp: { input: [4096], batch: 128, classes: 10 },
+  'cnn-bn': { input: [64, 64, 3], batch: 128, classes: 80 },
+};
 
 export interface TrainingThroughput {
   imagesPerSecond: number;
@@ -45,24 +57,41 @@ export interface TrainingThroughput {
   steps: number;
 }
 
-function benchmarkSetup(kind: BenchmarkModel) {
-  const classes = 10;
-  const model = kind === 'cnn' ? referenceCnn({ inputShape: [48, 48, 1], numClasses: classes, seed: 1 }) : referenceMlp({ inputShape: [4096], numClasses: classes, seed: 1 });
-  const batch = kind === 'cnn' ? 64 : 128;
-  const x = tf.randomUniform(kind === 'cnn' ? [batch, 48, 48, 1] : [batch, 4096], 0, 1, 'float32', 3);
+/**
+ * A benchmark model (seed 1), random inputs and targets, an Adam optimizer and `step()`, one
+ * training step ending with a read-back of the loss. Dispose it when done.
+ */
+export function benchmarkStep(kind: BenchmarkModel, options: { fusedOptimizer?: boolean } = {}) {
+  const { input, batch, classes } = BENCHMARK_SHAPES[kind];
+  const o = { inputShape: input, numClasses: classes, seed: 1 };
+  const model = kind === 'cnn' ? referenceCnn(o) : kind === 'cnn-bn' ? bnCnn(o) : referenceMlp(o);
+  const x = tf.randomUniform([batch, ...input], 0, 1, 'float32', 3);
   const y = tf.tidy(() => tf.randomUniform([batch, classes], 0, 1, 'float32', 4).less(0.3).toFloat());
-  return { model, x, y, batch };
+  const optimizer = new TrainingOptimizer({ name: 'adam', weightDecay: 0, fused: options.fusedOptimizer ?? true }, trainableWeightsOf(model));
+  const loss = (logits: tf.Tensor, targets: tf.Tensor) => binaryCrossEntropy(logits, targets) as tf.Scalar;
+  return {
+    model,
+    x,
+    y,
+    batch,
+    step(): number {
+      const r = trainStep(model, optimizer, loss, x, y, { lr: 1e-3 });
+      const value = r.loss.dataSync()[0];
+      r.loss.dispose();
+      return value;
+    },
+    dispose(): void {
+      optimizer.dispose();
+      model.dispose();
+      tf.dispose([x, y]);
+    },
+  };
 }
 
 export function measureTrainingThroughput(kind: BenchmarkModel, steps = 10, warmup = 3, options: { fusedOptimizer?: boolean } = {}): TrainingThroughput {
-  const { model, x, y, batch } = benchmarkSetup(kind);
-  const optimizer = new TrainingOptimizer({ name: 'adam', weightDecay: 0, fused: options.fusedOptimizer ?? true }, trainableWeightsOf(model));
-  const loss = (logits: tf.Tensor, targets: tf.Tensor) => binaryCrossEntropy(logits, targets) as tf.Scalar;
-  const one = () => {
-    const r = trainStep(model, optimizer, loss, x, y, { lr: 1e-3 });
-    r.loss.dataSync();
-    r.loss.dispose();
-  };
+  const bench = benchmarkStep(kind, options);
+  const { batch } = bench;
+  const one = () => bench.step();
   try {
     for (let i = 0; i < warmup; i++) one();
     const start = performance.now();
@@ -70,9 +99,7 @@ export function measureTrainingThroughput(kind: BenchmarkModel, steps = 10, warm
     const ms = (performance.now() - start) / steps;
     return { imagesPerSecond: (1000 * batch) / ms, msPerStep: ms, steps };
   } finally {
-    optimizer.dispose();
-    model.dispose();
-    tf.dispose([x, y]);
+    bench.dispose();
   }
 }
 
@@ -109,7 +136,8 @@ export function matMulEfficiency(): MatMulEfficiency {
   const best = squareMatMulGflops();
   const bestGflops = Math.max(...Object.values(best));
   const xnnpack = withoutSimdKernels(squareMatMulGflops);
-  const { model, x, y } = benchmarkSetup('mlp');
+  const bench = benchmarkStep('mlp');
+  const { model, x, y } = bench;
   const dims = [4096, 512, 256, 10];
   const forwardFlops = dims.slice(1).reduce((s, d, i) => s + 2 * 128 * dims[i] * d, 0);
   const fwdMs = time(() => model.apply(x) as tf.Tensor, 10);
@@ -138,8 +166,7 @@ export function matMulEfficiency(): MatMulEfficiency {
   const backwardFlops = 2 * forwardFlops - 2 * 128 * dims[0] * dims[1];
   const forwardGflops = forwardFlops / fwdMs / 1e6;
   const backwardGflops = backwardFlops / bwdMs / 1e6;
-  model.dispose();
-  tf.dispose([x, y]);
+  bench.dispose();
   return {
     bestMatMulGflops: bestGflops,
     matMulGflopsBySize: best,
@@ -161,10 +188,15 @@ export function wasmFixSpeedups(log: (line: string) => void = () => {}): Record<
   const out: Record<string, unknown> = {};
   const all = activeWasmTrainingFixes();
   const affects: Record<WasmFixName, BenchmarkModel[]> = {
+    conv2d: ['cnn', 'cnn-bn'],
     conv2dBackpropFilter: ['cnn'],
-    conv2dBackpropInput: ['cnn'],
-    maxPoolGrad: ['cnn'],
-    matMul: ['mlp', 'cnn'],
+    conv2dBackpropInput: ['cnn', 'cnn-bn'],
+    maxPool: ['cnn-bn'],
+    maxPoolGrad: ['cnn', 'cnn-bn'],
+    matMul: ['mlp'],
+    batchNorm: ['cnn-bn'],
+    relu: ['cnn-bn'],
+    identity: ['cnn-bn'],
   };
   for (const fix of all) {
     const entry: Record<string, unknown> = {};
@@ -186,8 +218,8 @@ export function wasmFixSpeedups(log: (line: string) => void = () => {}): Record<
   }
   // The fused optimizer kernels (lib/backend/fixes/fused-optimizer) against Adam written with tf ops.
   out.fusedOptimizer = switchSpeedups('fusedOptimizer', (kind, on) => measureTrainingThroughput(kind, 3, 1, { fusedOptimizer: on }).imagesPerSecond, log);
-  // The SIMD kernels (matrix product, Adam) against the fixes' fallbacks (XNNPACK after explicit
-  // transposes, the JS Adam loop).
+  // The SIMD kernels (products, convolutions, batch norm, pooling, Adam) against the fixes'
+  // fallbacks (XNNPACK, JS loops).
   out.simdKernels = switchSpeedups(
     'simdKernels',
     (kind, on) => {
@@ -196,13 +228,30 @@ export function wasmFixSpeedups(log: (line: string) => void = () => {}): Record<
     },
     log,
   );
+  // Kernel threads (../backend/simd/threads) against one thread.
+  if (wasmThreads() > 1) {
+    const threads = wasmThreads();
+    out.threads = switchSpeedups(
+      `threads (${threads} vs 1)`,
+      (kind, on) => {
+        if (on) return measureTrainingThroughput(kind, 3, 1).imagesPerSecond;
+        setWasmThreads(1);
+        try {
+          return measureTrainingThroughput(kind, 3, 1).imagesPerSecond;
+        } finally {
+          setWasmThreads(threads);
+        }
+      },
+      log,
+    );
+  }
   return out;
 }
 
 /** Before/after throughput of one switch on both models: `measure(kind, true)` with it on, `false` off. */
 function switchSpeedups(name: string, measure: (kind: BenchmarkModel, on: boolean) => number, log: (line: string) => void): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const kind of ['mlp', 'cnn'] as const) {
+  for (const kind of BENCHMARK_MODELS) {
     const after = measure(kind, true);
     const before = measure(kind, false);
     out[kind] = { before, after, speedup: after / before };

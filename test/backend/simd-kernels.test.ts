@@ -6,8 +6,9 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { FunctionBuilder, assembleModule, heapGemm, simdKernelsFor, simdKernelModuleBytes, GEMM_KC, GEMM_MC, GEMM_MR, GEMM_NR, seededRandom } from '../../lib/index';
-import type { WasmHeap } from '../../lib/index';
+import { FunctionBuilder, assembleModule, heapGemm, simdKernelsFor, simdKernelModuleBytes, GEMM_KC, GEMM_MC, GEMM_MR, GEMM_NR } from '../../lib/backend/index';
+import type { WasmHeap } from '../../lib/backend/index';
+import { seededRandom } from '../../lib/core/random';
 
 /** The WebAssembly API, typed here (the project compiles without DOM types). */
 interface WebAssemblyApi {
@@ -83,11 +84,11 @@ describe('wasm module writer', () => {
     assert.deepEqual(Array.from(view.subarray(8, 12)), [1.5, 2.5, 3.5, 8.5]);
   });
 
-  it('the kernel module validates and exports packA, packB, macroKernel and adam', () => {
+  it('the kernel module validates and exports the product, Adam, convolution, batch-norm, ReLU and pooling kernels', () => {
     const bytes = simdKernelModuleBytes();
     assert.ok(WA.validate(bytes));
     const names = WA.Module.exports(new WA.Module(bytes)).map((e) => e.name).sort();
-    assert.deepEqual(names, ['adam', 'macroKernel', 'packA', 'packB']);
+    assert.deepEqual(names, ['adam', 'bnAffine', 'bnBackward', 'bnSums', 'bnSumsGrad', 'convFilterGrad', 'convForward', 'gemmRows', 'macroKernel', 'maxPool2', 'maxPool2Grad', 'packA', 'packB', 'relu', 'reluGrad']);
   });
 });
 

@@ -5,7 +5,8 @@
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend, activeWasmTrainingFixes, WASM_FIX_NAMES, seededRandom, setWasmSimdKernelsEnabled, wasmSimdMatMulAvailable } from '../../lib/index';
+import { initBackend, activeWasmTrainingFixes, WASM_FIX_NAMES, setWasmSimdKernelsEnabled, wasmSimdMatMulAvailable } from '../../lib/backend/index';
+import { seededRandom } from '../../lib/core/random';
 import { assertNoLeak } from '../helpers';
 
 type Inputs = Record<string, { shape: number[]; values: Float32Array }>;

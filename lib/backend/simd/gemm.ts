@@ -4,28 +4,34 @@
  * `GEMM_NR`-column panels; for each `mc`-row slice of A, A's block is packed into `GEMM_MR`-row
  * panels; the macro-kernel then sweeps panel × panel. Block sizes were tuned on this project's
  * machines (AMD EPYC, one wasm thread): 4 × 8 register blocks ran at ≈37 GFLOP/s, 6 × 8 (15 live
- * vectors, spilling) at ≈24. Packing is a plain copy (no re-layout beyond panels), so unlike XNNPACK's weight
+ * vectors, spilling) at ≈24; with fused multiply-adds (./features) the 4 × 8 micro-kernel alone
+ * reaches ≈48. Packing is a plain copy (no re-layout beyond panels), so unlike XNNPACK's weight
  * packing it costs a small fraction of the product, which matters when the right operand is new
  * every call (a layer's weights during training).
  */
-import { GEMM_MR, GEMM_NR, simdKernelsFor } from './kernels';
+import { GEMM_MC, GEMM_MR, GEMM_NR, simdKernelsFor } from './kernels';
 import type { WasmMemoryLike } from './kernels';
 import type { SimdKernels } from './kernels';
+import type { KernelThreadPool } from './threads';
+import { heapScratch, splitRange, threadsFor } from './jobs';
 
-/** The part of an Emscripten module the product needs. */
+export { GEMM_MC };
+
+/** The part of an Emscripten module the product needs, and the kernel threads on its heap if any. */
 export interface WasmHeap {
   memory: WasmMemoryLike;
   malloc(bytes: number): number;
   free(ptr: number): void;
+  /** Threads that run kernels on this heap (only where the heap is shared; see ./threads). */
+  pool?: KernelThreadPool;
 }
 
 /** Depth of a K slice: a B panel (kc × 8 floats = 16 KB) stays in L1 while A streams. */
 export const GEMM_KC = 512;
-/** Rows of an A block (mc × kc floats = 512 KB, an L2-sized block). */
-export const GEMM_MC = 256;
 /** Columns of a B block (kc × nc floats ≤ 4 MB of packed scratch, whatever N is). */
 export const GEMM_NC = 2048;
 
+const roundUp = (n: number, m: number) => Math.ceil(n / m) * m;
 /** A matrix operand on the heap: element (i, j) at `ptr + i·rowStride + j·colStride` (bytes). */
 export interface HeapMatrix {
   ptr: number;
@@ -33,31 +39,11 @@ export interface HeapMatrix {
   colStride: number;
 }
 
-interface Scratch {
-  ptr: number;
-  bytes: number;
-}
-
-const scratchByHeap = new WeakMap<WasmMemoryLike, Scratch>();
-
-/** A grow-only scratch area on the heap (packed panels and the edge tile), reused across calls. */
-function scratch(heap: WasmHeap, bytes: number): number {
-  let s = scratchByHeap.get(heap.memory);
-  if (!s || s.bytes < bytes) {
-    if (s) heap.free(s.ptr);
-    const size = Math.max(bytes, (s?.bytes ?? 0) * 2);
-    s = { ptr: heap.malloc(size), bytes: size };
-    if (!s.ptr) throw new Error(`simd gemm: could not allocate ${size} bytes of scratch on the wasm heap`);
-    scratchByHeap.set(heap.memory, s);
-  }
-  return s.ptr;
-}
-
-const roundUp = (n: number, m: number) => Math.ceil(n / m) * m;
-
 /**
  * C (M × N, row-major with row stride `ldc` bytes) = A (M × K) · B (K × N), operands given by
- * strides so either may be transposed for free. Throws if the engine has no wasm SIMD.
+ * strides so either may be transposed for free. Throws if the engine has no wasm SIMD. With kernel
+ * threads (./threads) a large product is split by rows of C (or by columns when C has few rows);
+ * every element is computed the same way whatever the split, so results do not depend on it.
  */
 export function heapGemm(heap: WasmHeap, M: number, N: number, K: number, a: HeapMatrix, b: HeapMatrix, c: number, ldc: number): void {
   if (M === 0 || N === 0) return;
@@ -69,26 +55,42 @@ export function heapGemm(heap: WasmHeap, M: number, N: number, K: number, a: Hea
     return;
   }
   const kc = Math.min(GEMM_KC, K);
-  const mc = Math.min(GEMM_MC, roundUp(M, GEMM_MR));
   const nc = Math.min(GEMM_NC, roundUp(N, GEMM_NR));
+  const mc = Math.min(GEMM_MC, roundUp(M, GEMM_MR));
+  const threads = threadsFor(heap, M * N * K);
+  // Split by rows of C unless C has few rows and enough columns.
+  const byRows = M >= 2 * GEMM_MR * threads || N < 2 * GEMM_NR * threads;
   const bBytes = nc * kc * 4;
   const aBytes = mc * kc * 4;
   const tileBytes = GEMM_MR * GEMM_NR * 4;
+  const perThread = aBytes + tileBytes;
   // Allocate before reading any pointer-derived view: malloc may grow the heap.
-  const base = scratch(heap, bBytes + aBytes + tileBytes + 16);
+  const base = heapScratch(heap, bBytes + threads * perThread + 16);
   const packedB = (base + 15) & ~15;
-  const packedA = packedB + bBytes;
-  const tile = packedA + aBytes;
+  const packedA = (t: number) => packedB + bBytes + t * perThread;
+  const tile = (t: number) => packedA(t) + aBytes;
   for (let j0 = 0; j0 < N; j0 += nc) {
     const nn = Math.min(nc, N - j0);
     for (let k0 = 0; k0 < K; k0 += kc) {
       const kk = Math.min(kc, K - k0);
-      kernels.packB(kk, nn, b.ptr + k0 * b.rowStride + j0 * b.colStride, b.rowStride, b.colStride, packedB);
-      for (let i0 = 0; i0 < M; i0 += mc) {
-        const mm = Math.min(mc, M - i0);
-        kernels.packA(mm, kk, a.ptr + i0 * a.rowStride + k0 * a.colStride, a.rowStride, a.colStride, packedA);
-        kernels.macroKernel(mm, nn, kk, packedA, packedB, c + i0 * ldc + 4 * j0, ldc, k0 > 0 ? 1 : 0, tile);
+      const aBlock = a.ptr + k0 * a.colStride;
+      const cBlock = c + 4 * j0;
+      const accumulate = k0 > 0 ? 1 : 0;
+      if (threads === 1) {
+        kernels.packB(kk, nn, b.ptr + k0 * b.rowStride + j0 * b.colStride, b.rowStride, b.colStride, packedB);
+        kernels.gemmRows(0, M, kk, nn, aBlock, a.rowStride, a.colStride, packedB, packedA(0), cBlock, ldc, accumulate, tile(0));
+        continue;
       }
+      // Pack B's panels in parallel (each range a whole number of panels), then the products.
+      const panels = splitRange(nn, threads, GEMM_NR);
+      heap.pool!.run(
+        'packB',
+        panels.map(([from, to]) => [kk, to - from, b.ptr + k0 * b.rowStride + (j0 + from) * b.colStride, b.rowStride, b.colStride, packedB + from * kk * 4]),
+      );
+      const jobs = byRows
+        ? splitRange(M, threads, GEMM_MR).map(([from, to], t) => [from, to, kk, nn, aBlock, a.rowStride, a.colStride, packedB, packedA(t), cBlock, ldc, accumulate, tile(t)])
+        : panels.map(([from, to], t) => [0, M, kk, to - from, aBlock, a.rowStride, a.colStride, packedB + from * kk * 4, packedA(t), cBlock + 4 * from, ldc, accumulate, tile(t)]);
+      heap.pool!.run('gemmRows', jobs);
     }
   }
 }

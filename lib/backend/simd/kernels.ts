@@ -10,11 +10,21 @@
  *   strides (so transposes are free), and the micro-kernel keeps `GEMM_MR` × `GEMM_NR` results
  *   in 8 f32x4 accumulators (few enough that V8 keeps them all in registers).
  * - `adam`: one Adam/AdamW update, four lanes at a time (see ../fixes/fused-optimizer).
+ * - Direct convolutions (./conv-kernels) and batch-norm, ReLU and pooling passes (./norm-kernels).
  *
  * All addresses and strides are in bytes; f32 data must be 4-byte aligned (the heap's always is).
  */
 import { FunctionBuilder, assembleModule } from './wasm-module';
 import type { Local } from './wasm-module';
+import { wasmFmaAvailable } from './features';
+import { maddInto, storeTile, tileLocals, zeroTile } from './tile';
+import type { TileShape } from './tile';
+import { webAssemblyApi, isSharedMemory } from './wasm-api';
+import type { WasmMemoryLike, WasmModuleLike } from './wasm-api';
+import { convKernelFunctions } from './conv-kernels';
+import type { ConvKernels } from './conv-kernels';
+import { normKernelFunctions } from './norm-kernels';
+import type { NormKernels } from './norm-kernels';
 
 /** Rows per register block of the micro-kernel. */
 export const GEMM_MR = 4;
@@ -139,11 +149,12 @@ function packBFunction(): FunctionBuilder {
  * a packed A block and a packed B block. Register blocks of `GEMM_MR` × `GEMM_NR` (8 f32x4
  * accumulators), B panels outermost so a panel (kc · 32 bytes) stays in L1 while the A block
  * streams from L2. Edge blocks go through `tile` (GEMM_MR·GEMM_NR floats of scratch) and only
- * their valid part is written.
+ * their valid part is written. Multiply-adds are fused where the engine has FMA (./features).
  */
-function macroKernelFunction(): FunctionBuilder {
+function macroKernelFunction(fma: boolean): FunctionBuilder {
   const f = new FunctionBuilder('macroKernel', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
   const [mc, N, kc, pa, pb, c, ldc, accumulate, tile] = f.params;
+  const shape: TileShape = { mr: GEMM_MR, nv: GEMM_NV, fma };
   const j = f.local('i32');
   const i = f.local('i32');
   const k = f.local('i32');
@@ -159,7 +170,7 @@ function macroKernelFunction(): FunctionBuilder {
   const sum = f.local('f32');
   const bv = Array.from({ length: GEMM_NV }, () => f.local('v128'));
   const x = f.local('v128');
-  const acc = Array.from({ length: GEMM_MR * GEMM_NV }, () => f.local('v128'));
+  const acc = tileLocals(f, shape);
   const strideA = GEMM_MR * 4;
   const strideB = GEMM_NR * 4;
 
@@ -172,7 +183,7 @@ function macroKernelFunction(): FunctionBuilder {
   f.block().loop(); // panels of A
   f.get(i).get(mc).i32GeS().brIf(1);
   // The micro-kernel.
-  for (const a of acc) f.f32Const(0).f32x4Splat().set(a);
+  zeroTile(f, acc);
   f.get(panelA).set(ka);
   f.get(panelB).set(kb);
   f.get(kc).set(k);
@@ -180,7 +191,7 @@ function macroKernelFunction(): FunctionBuilder {
   for (let v = 0; v < GEMM_NV; v++) f.get(kb).v128Load(16 * v).set(bv[v]);
   for (let row = 0; row < GEMM_MR; row++) {
     f.get(ka).v128Load32Splat(4 * row).set(x);
-    for (let v = 0; v < GEMM_NV; v++) f.get(acc[row * GEMM_NV + v]).get(x).get(bv[v]).f32x4Mul().f32x4Add().set(acc[row * GEMM_NV + v]);
+    for (let v = 0; v < GEMM_NV; v++) maddInto(f, acc[row * GEMM_NV + v], x, bv[v], fma);
   }
   f.addTo(ka, strideA);
   f.addTo(kb, strideB);
@@ -190,42 +201,7 @@ function macroKernelFunction(): FunctionBuilder {
   f.get(c).get(i).get(ldc).i32Mul().i32Add().get(j).i32Const(4).i32Mul().i32Add().set(pc);
   f.get(mc).get(i).i32Sub().set(validRows);
   f.get(N).get(j).i32Sub().set(validCols);
-  f.get(validRows).i32Const(GEMM_MR).i32GeS().get(validCols).i32Const(GEMM_NR).i32GeS().i32And().if();
-  {
-    f.get(accumulate).if();
-    for (let row = 0; row < GEMM_MR; row++) {
-      for (let v = 0; v < GEMM_NV; v++) f.get(pc).get(acc[row * GEMM_NV + v]).get(pc).v128Load(16 * v).f32x4Add().v128Store(16 * v);
-      if (row + 1 < GEMM_MR) f.addLocal(pc, ldc);
-    }
-    f.else();
-    for (let row = 0; row < GEMM_MR; row++) {
-      for (let v = 0; v < GEMM_NV; v++) f.get(pc).get(acc[row * GEMM_NV + v]).v128Store(16 * v);
-      if (row + 1 < GEMM_MR) f.addLocal(pc, ldc);
-    }
-    f.end();
-  }
-  f.else();
-  {
-    for (let row = 0; row < GEMM_MR; row++) for (let v = 0; v < GEMM_NV; v++) f.get(tile).get(acc[row * GEMM_NV + v]).v128Store(16 * (row * GEMM_NV + v));
-    f.i32Const(0).set(r);
-    f.block().loop();
-    f.get(r).get(validRows).i32GeS().get(r).i32Const(GEMM_MR).i32GeS().i32Or().brIf(1);
-    f.i32Const(0).set(q);
-    f.block().loop();
-    f.get(q).get(validCols).i32GeS().get(q).i32Const(GEMM_NR).i32GeS().i32Or().brIf(1);
-    // sum = tile[r][q] (+ C[i + r][j + q])
-    f.get(tile).get(r).i32Const(GEMM_NR).i32Mul().get(q).i32Add().i32Const(4).i32Mul().i32Add().f32Load(0).set(sum);
-    f.get(pc).get(r).get(ldc).i32Mul().i32Add().get(q).i32Const(4).i32Mul().i32Add().set(kb);
-    f.get(accumulate).if().get(sum).get(kb).f32Load(0).f32Add().set(sum).end();
-    f.get(kb).get(sum).f32Store(0);
-    f.addTo(q, 1);
-    f.br(0);
-    f.end().end();
-    f.addTo(r, 1);
-    f.br(0);
-    f.end().end();
-  }
-  f.end();
+  storeTile(f, shape, { acc, out: pc, ld: ldc, validRows, validCols, accumulate, tile, r, q, at: kb, sum });
   f.addTo(i, GEMM_MR);
   f.get(panelA).get(kc).i32Const(strideA).i32Mul().i32Add().set(panelA);
   f.br(0);
@@ -285,58 +261,84 @@ function adamFunction(): FunctionBuilder {
   return f;
 }
 
-/** The kernels' exports. */
-export interface SimdKernels {
+/** Rows of an A block (mc × kc floats = 512 KB, an L2-sized block); a multiple of GEMM_MR. */
+export const GEMM_MC = 256;
+
+/** Positions of the product's functions in the module (for `call`). */
+const PACK_A = 0;
+const MACRO_KERNEL = 2;
+
+/**
+ * `gemmRows(i0, i1, kc, nc, a, rsA, csA, pb, pa, c, ldc, accumulate, tile)`: rows [i0, i1) of one
+ * (kc-deep, nc-wide) block of the product, B's block already packed at `pb`: for each mc-row slice,
+ * pack A into `pa` and run the macro-kernel. `a` and `c` point at row 0 of the block. One thread's
+ * share of a product (./gemm): threads take disjoint row ranges, each with its own `pa` and `tile`.
+ */
+function gemmRowsFunction(): FunctionBuilder {
+  const f = new FunctionBuilder('gemmRows', Array<'i32'>(13).fill('i32'));
+  const [i0, i1, kc, nc, a, rsA, csA, pb, pa, c, ldc, accumulate, tile] = f.params;
+  const i = f.local('i32');
+  const mm = f.local('i32');
+  f.get(i0).set(i);
+  f.block().loop();
+  f.get(i).get(i1).i32GeS().brIf(1);
+  // mm = min(GEMM_MC, i1 − i)
+  f.i32Const(GEMM_MC).get(i1).get(i).i32Sub().tee(mm).i32Const(GEMM_MC).get(mm).i32LtS().select().set(mm);
+  f.get(mm).get(kc).get(a).get(i).get(rsA).i32Mul().i32Add().get(rsA).get(csA).get(pa).call(PACK_A);
+  f.get(mm).get(nc).get(kc).get(pa).get(pb).get(c).get(i).get(ldc).i32Mul().i32Add().get(ldc).get(accumulate).get(tile).call(MACRO_KERNEL);
+  f.addTo(i, GEMM_MC);
+  f.br(0);
+  f.end().end();
+  return f;
+}
+
+/** The kernels' exports (all addresses and strides in bytes). */
+export interface SimdKernels extends ConvKernels, NormKernels {
   packA(mc: number, kc: number, a: number, rsA: number, csA: number, dst: number): void;
   packB(kc: number, N: number, b: number, rsB: number, csB: number, dst: number): void;
   macroKernel(mc: number, N: number, kc: number, pa: number, pb: number, c: number, ldc: number, accumulate: number, tile: number): void;
   adam(n: number, w: number, g: number, m: number, v: number, wOut: number, mOut: number, vOut: number, l2: number, beta1: number, beta2: number, lrC1: number, c2: number, epsilon: number, shrink: number): void;
-}
-
-/** The module's bytes (exposed for tests and for inspection with external tools). */
-export function simdKernelModuleBytes(): Uint8Array {
-  return assembleModule([packAFunction(), packBFunction(), macroKernelFunction(), adamFunction()]);
+  gemmRows(i0: number, i1: number, kc: number, nc: number, a: number, rsA: number, csA: number, pb: number, pa: number, c: number, ldc: number, accumulate: number, tile: number): void;
 }
 
 /**
- * The parts of the WebAssembly JS API used here, typed locally: the lib compiles without DOM types
- * and Node's types do not declare the `WebAssembly` global.
+ * The module's bytes (exposed for tests and for inspection with external tools). `shared`: the
+ * memory import is declared shared (for a backend heap that several threads use, ./threads).
  */
-export interface WasmMemoryLike {
-  readonly buffer: ArrayBuffer;
-}
-interface WebAssemblyApi {
-  Memory: new (descriptor: { initial: number; maximum?: number }) => WasmMemoryLike;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
+export function simdKernelModuleBytes(options: { shared?: boolean } = {}): Uint8Array {
+  const fma = wasmFmaAvailable();
+  // packA, packB, macroKernel first: gemmRows calls them by position.
+  return assembleModule([packAFunction(), packBFunction(), macroKernelFunction(fma), adamFunction(), gemmRowsFunction(), ...convKernelFunctions(fma), ...normKernelFunctions(fma)], options);
 }
 
-/** The engine's `WebAssembly` object, if any. */
-export function webAssemblyApi(): WebAssemblyApi | undefined {
-  return (globalThis as unknown as { WebAssembly?: WebAssemblyApi }).WebAssembly;
-}
+export type { WasmMemoryLike } from './wasm-api';
+export { webAssemblyApi, isWasmMemory } from './wasm-api';
 
-/** Whether `x` is a `WebAssembly.Memory`. */
-export function isWasmMemory(x: unknown): x is WasmMemoryLike {
-  const api = webAssemblyApi();
-  return !!api && x instanceof api.Memory;
-}
+const instances = new WeakMap<WasmMemoryLike, { kernels: SimdKernels; module: WasmModuleLike }>();
 
-const instances = new WeakMap<WasmMemoryLike, SimdKernels>();
-
-/**
- * Instantiates the kernels on `memory` (synchronously; once per memory). Throws where the engine
- * lacks wasm SIMD, which callers treat as "use the backend's own kernels".
- */
-export function simdKernelsFor(memory: WasmMemoryLike): SimdKernels {
-  let kernels = instances.get(memory);
-  if (!kernels) {
+function instantiate(memory: WasmMemoryLike): { kernels: SimdKernels; module: WasmModuleLike } {
+  let entry = instances.get(memory);
+  if (!entry) {
     const api = webAssemblyApi();
     if (!api) throw new Error('simd kernels: this engine has no WebAssembly');
-    const module = new api.Module(simdKernelModuleBytes());
+    const module = new api.Module(simdKernelModuleBytes({ shared: isSharedMemory(memory) }));
     const instance = new api.Instance(module, { env: { memory } });
-    kernels = instance.exports as SimdKernels;
-    instances.set(memory, kernels);
+    entry = { kernels: instance.exports as SimdKernels, module };
+    instances.set(memory, entry);
   }
-  return kernels;
+  return entry;
+}
+
+/**
+ * Instantiates the kernels on `memory` (synchronously; once per memory; a shared memory gets a
+ * module whose import is declared shared). Throws where the engine lacks wasm SIMD, which callers
+ * treat as "use the backend's own kernels".
+ */
+export function simdKernelsFor(memory: WasmMemoryLike): SimdKernels {
+  return instantiate(memory).kernels;
+}
+
+/** The compiled module instantiated on `memory` (worker threads instantiate it on the same memory). */
+export function simdKernelModuleFor(memory: WasmMemoryLike): WasmModuleLike {
+  return instantiate(memory).module;
 }

@@ -1,5 +1,5 @@
 /**
- * A minimal WebAssembly module writer: just what the workbook's SIMD kernels need (i32/f32/v128
+ * A minimal WebAssembly module writer: just what the workbook's SIMD kernels need (i32/f32/f64/v128
  * locals, loops and branches, loads and stores, f32x4 arithmetic), emitting the binary format
  * directly. Hand-written kernels need no compiler toolchain at build time and no binary in the
  * repository: the module is assembled from TypeScript when first used (a few kilobytes, well under
@@ -9,9 +9,9 @@
  * (`env.memory`), function types, functions, exports.
  */
 
-export type ValueType = 'i32' | 'f32' | 'v128';
+export type ValueType = 'i32' | 'f32' | 'f64' | 'v128';
 
-const VALUE_TYPE: Record<ValueType, number> = { i32: 0x7f, f32: 0x7d, v128: 0x7b };
+const VALUE_TYPE: Record<ValueType, number> = { i32: 0x7f, f32: 0x7d, f64: 0x7c, v128: 0x7b };
 
 function unsignedLeb(n: number): number[] {
   const out: number[] = [];
@@ -111,6 +111,10 @@ export class FunctionBuilder {
   return(): this {
     return this.op(0x0f);
   }
+  /** Calls the module's function number `index` (its position in {@link assembleModule}'s list). */
+  call(index: number): this {
+    return this.op(0x10, ...unsignedLeb(index));
+  }
 
   // Locals.
   get(l: Local): this {
@@ -157,6 +161,28 @@ export class FunctionBuilder {
   i32Eqz(): this {
     return this.op(0x45);
   }
+  i32Ne(): this {
+    return this.op(0x47);
+  }
+  i32LtU(): this {
+    return this.op(0x49);
+  }
+  i32LeS(): this {
+    return this.op(0x4c);
+  }
+  i32DivU(): this {
+    return this.op(0x6e);
+  }
+  i32Shl(): this {
+    return this.op(0x74);
+  }
+  i32ShrU(): this {
+    return this.op(0x76);
+  }
+  /** `cond ? a : b` (stack: a, b, cond). */
+  select(): this {
+    return this.op(0x1b);
+  }
   /** `local += delta` where delta is a constant. */
   addTo(l: Local, delta: number): this {
     return this.get(l).i32Const(delta).i32Add().set(l);
@@ -192,6 +218,29 @@ export class FunctionBuilder {
   f32Sqrt(): this {
     return this.op(0x91);
   }
+  f32Max(): this {
+    return this.op(0x97);
+  }
+  f32Gt(): this {
+    return this.op(0x5e);
+  }
+  f32Eq(): this {
+    return this.op(0x5b);
+  }
+
+  // f64 scalars (accumulating sums across blocks).
+  f64Load(offset = 0): this {
+    return this.op(0x2b, 3, ...unsignedLeb(offset));
+  }
+  f64Store(offset = 0): this {
+    return this.op(0x39, 3, ...unsignedLeb(offset));
+  }
+  f64Add(): this {
+    return this.op(0xa0);
+  }
+  f64PromoteF32(): this {
+    return this.op(0xbb);
+  }
 
   // v128 / f32x4.
   v128Load(offset = 0): this {
@@ -225,6 +274,40 @@ export class FunctionBuilder {
   f32x4Max(): this {
     return this.simd(0xe9);
   }
+  f32x4Min(): this {
+    return this.simd(0xe8);
+  }
+  /** Lane-wise `a == b` as an all-ones / all-zeros mask. */
+  f32x4Eq(): this {
+    return this.simd(0x41);
+  }
+  f32x4Gt(): this {
+    return this.simd(0x44);
+  }
+  v128And(): this {
+    return this.simd(0x4e);
+  }
+  /** `a & ~b`. */
+  v128AndNot(): this {
+    return this.simd(0x4f);
+  }
+  v128Or(): this {
+    return this.simd(0x50);
+  }
+  /** `(a & mask) | (b & ~mask)` (stack: a, b, mask). */
+  v128Bitselect(): this {
+    return this.simd(0x52);
+  }
+  f32x4ExtractLane(lane: number): this {
+    return this.simd(0x1f, lane);
+  }
+  /**
+   * `a·b + c` (stack: a, b, c), fused where the hardware has FMA: relaxed SIMD, which V8 11.3
+   * (Node 20) validates only with `--experimental-wasm-relaxed-simd` (see ./features).
+   */
+  f32x4RelaxedMadd(): this {
+    return this.simd(0x105);
+  }
 
   /** The function's code entry (locals and body) in the binary format. */
   encode(): number[] {
@@ -248,13 +331,20 @@ function section(id: number, content: number[]): number[] {
   return [id, ...unsignedLeb(content.length), ...content];
 }
 
+/** The largest memory a 32-bit wasm module can address, in 64 KiB pages. */
+const MAX_PAGES = 65536;
+
 /**
  * Assembles a module that imports its memory as `env.memory` (so its functions work directly on
  * another module's heap, e.g. the tfjs wasm backend's) and exports every function by name.
+ * `shared`: the import is declared shared (a memory created with `shared: true`, which several
+ * threads use at once); such an import matches only a shared memory, and a plain one only a plain
+ * memory.
  */
-export function assembleModule(functions: FunctionBuilder[]): Uint8Array {
+export function assembleModule(functions: FunctionBuilder[], options: { shared?: boolean } = {}): Uint8Array {
   const types = section(1, vector(functions.map((f) => f.signature())));
-  const memoryImport = [...utf8('env'), ...utf8('memory'), 0x02, 0x00, ...unsignedLeb(1)];
+  const limits = options.shared ? [0x03, ...unsignedLeb(1), ...unsignedLeb(MAX_PAGES)] : [0x00, ...unsignedLeb(1)];
+  const memoryImport = [...utf8('env'), ...utf8('memory'), 0x02, ...limits];
   const imports = section(2, vector([memoryImport]));
   const funcs = section(3, vector(functions.map((_, i) => unsignedLeb(i))));
   const exports = section(7, vector(functions.map((f, i) => [...utf8(f.name), 0x00, ...unsignedLeb(i)])));

@@ -1,0 +1,79 @@
+/**
+ * What the wasm fixes share: the slice of tfjs' kernel API they use (tensor infos, the wasm
+ * backend's heap access), calling tfjs' own wasm kernels directly, and replacing/restoring kernel
+ * registrations. A fix is a *kernel* written against the backend's kernel API, not against
+ * high-level ops: a kernel built from high-level ops fails inside the engine (see
+ * /work/shared/reference/runtime-facts.md).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { simdHeap } from '../simd/backend-heap';
+import type { WasmBackendHeapLike } from '../simd/backend-heap';
+import type { WasmHeap } from '../simd/gemm';
+
+/** The parts of tfjs' `TensorInfo` a kernel sees. */
+export interface TensorInfoLike {
+  dataId: object;
+  shape: number[];
+  dtype: tf.DataType;
+}
+
+/** The parts of the wasm backend (`BackendWasm`) the fixes use. */
+export interface WasmBackendLike extends WasmBackendHeapLike {
+  makeOutput(shape: number[], dtype: tf.DataType): TensorInfoLike;
+  typedArrayFromHeap(t: TensorInfoLike): Float32Array;
+  disposeData(dataId: object, force?: boolean): boolean;
+  incRef(dataId: object): void;
+}
+
+export type KernelArgs = {
+  inputs: Record<string, TensorInfoLike | undefined>;
+  backend: WasmBackendLike;
+  attrs: Record<string, unknown>;
+};
+export type WasmKernelFunc = (args: KernelArgs) => TensorInfoLike;
+export type WasmMultiKernelFunc = (args: KernelArgs) => TensorInfoLike[];
+
+/** Original kernel configs replaced by a fix, to restore them (benchmarks' "before"). */
+const originals = new Map<string, tf.KernelConfig>();
+
+/** tfjs' own wasm kernel `name` (the original even while a fix replaces it). */
+export function wasmKernel(name: string): WasmKernelFunc {
+  const config = originals.get(name) ?? tf.getKernel(name, 'wasm');
+  if (!config) throw new Error(`wasm-fixes: the wasm backend has no '${name}' kernel (is @tensorflow/tfjs-backend-wasm loaded?)`);
+  return config.kernelFunc as unknown as WasmKernelFunc;
+}
+
+/** Registers `kernelFunc` for `kernelName` on wasm, keeping the original to restore it. */
+export function replaceKernel(kernelName: string, kernelFunc: WasmKernelFunc | WasmMultiKernelFunc): void {
+  const existing = tf.getKernel(kernelName, 'wasm');
+  if (existing && !originals.has(kernelName)) originals.set(kernelName, existing);
+  if (existing) tf.unregisterKernel(kernelName, 'wasm');
+  tf.registerKernel({
+    kernelName,
+    backendName: 'wasm',
+    // Keep the original set-up (it binds the C++ function the original kernel calls).
+    setupFunc: originals.get(kernelName)?.setupFunc,
+    kernelFunc: kernelFunc as unknown as tf.KernelFunc,
+  });
+}
+
+/** Puts tfjs' own kernel back (or removes a kernel tfjs does not have). */
+export function restoreKernel(kernelName: string): void {
+  const original = originals.get(kernelName);
+  if (tf.getKernel(kernelName, 'wasm')) tf.unregisterKernel(kernelName, 'wasm');
+  if (original) tf.registerKernel(original);
+}
+
+export function sizeOf(shape: readonly number[]): number {
+  return shape.reduce((p, d) => p * d, 1);
+}
+
+/** The SIMD heap of a wasm backend (null where the SIMD kernels cannot run or are switched off). */
+export function heapOf(backend: WasmBackendLike): WasmHeap | null {
+  return simdHeap(backend);
+}
+
+/** Runs the wasm `Transpose` kernel (a new tensor in the heap; the caller disposes it). */
+export function transposeInfo(backend: WasmBackendLike, x: TensorInfoLike, perm: number[]): TensorInfoLike {
+  return wasmKernel('Transpose')({ inputs: { x }, backend, attrs: { perm } });
+}
