@@ -67,7 +67,7 @@ elif ! has_jupyter "$python"; then
 fi
 say "Jupyter found in $python"
 
-[ -f "$root/lib/dist/index.js" ] || { say "building the lib (npm run build)"; (cd "$root" && npm run build >/dev/null); }
+[ -f "$root/packages/notebook/dist/kernel/main.js" ] || { say "building the packages (npm run build)"; (cd "$root" && npm run build >/dev/null); }
 
 # The kernel spec: written by environment/kernelspec.mjs (absolute paths, start-up environment).
 spec_dir=$(mktemp -d)

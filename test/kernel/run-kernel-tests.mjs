@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Runs Jupyter's kernel test suite (jupyter_kernel_test, Python unittest) against the workbook kernel:
-// test/kernel/test_jupyter_kernel.py. Needs the built lib (lib/dist/kernel) and a Python with
+// test/kernel/test_jupyter_kernel.py. Needs the built notebook package (packages/notebook/dist/kernel) and a Python with
 // jupyter_client and jupyter_kernel_test (Debian: python3-jupyter-kernel-test), tried in this order:
 // $ASL_PYTHON, /usr/bin/python3, python3.
 //
@@ -11,8 +11,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-if (!existsSync(join(root, 'lib', 'dist', 'kernel', 'main.js'))) {
-  console.error('test:kernel: lib/dist/kernel/main.js is missing; run `npm run build` first');
+if (!existsSync(join(root, 'packages', 'notebook', 'dist', 'kernel', 'main.js'))) {
+  console.error('test:kernel: packages/notebook/dist/kernel/main.js is missing; run `npm run build` first');
   process.exit(1);
 }
 const candidates = [process.env.ASL_PYTHON, '/usr/bin/python3', 'python3'].filter(Boolean);

@@ -15,6 +15,11 @@ function main(argv: string[]): void {
     process.exitCode = installCommand(argv.slice(1));
     return;
   }
+  // Before any library loads: stack frames in the core (compiled with source maps) then name its
+  // TypeScript lines.
+  process.setSourceMapsEnabled(true);
+  // Deep enough that a traceback from inside a library call still reaches the cell's own frame.
+  Error.stackTraceLimit = Math.max(Error.stackTraceLimit, 50);
   // Loaded only to run a kernel (tslab, zeromq and TypeScript take a moment).
   const { startWorkbookKernel } = require('./kernel') as typeof import('./kernel');
   let connectionFile: string | undefined;
