@@ -1,7 +1,7 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { command, parseDataArgs } from '../../lib/cli/commands/data';
+import { main } from '../../lib/cli/asl';
 import { setupBackend } from '../helpers';
 import { FIXTURES, tempDir } from './fixtures';
 
@@ -10,7 +10,7 @@ before(async () => {
   await setupBackend();
 });
 
-/** Runs `asl data …` and returns the exit code and what it printed. */
+/** Runs `asl data …` through the command line's entry point and returns the exit code and what it printed. */
 async function run(...args: string[]): Promise<{ code: number; out: string }> {
   const lines: string[] = [];
   const log = console.log;
@@ -18,7 +18,7 @@ async function run(...args: string[]): Promise<{ code: number; out: string }> {
   console.log = (...a: unknown[]) => lines.push(a.join(' '));
   console.error = (...a: unknown[]) => lines.push(a.join(' '));
   try {
-    return { code: await command.run(args), out: lines.join('\n') };
+    return { code: await main(['data', ...args]), out: lines.join('\n') };
   } finally {
     console.log = log;
     console.error = err;
@@ -26,12 +26,13 @@ async function run(...args: string[]): Promise<{ code: number; out: string }> {
 }
 
 describe('asl data', () => {
-  test('argument parsing', () => {
-    const p = parseDataArgs(['coco', 'f.json', '--split', 'val', '--json', '--images=x']);
-    assert.deepEqual(p.positional, ['coco', 'f.json']);
-    assert.equal(p.flags.get('split'), 'val');
-    assert.equal(p.flags.get('json'), true);
-    assert.equal(p.flags.get('images'), 'x');
+  test('formats, and --name=value options', async () => {
+    const f = await run('formats');
+    assert.equal(f.code, 0);
+    assert.deepEqual(f.out.split('\n'), ['multifashion', 'fashion-mnist', 'debtags', 'coco', 'voc', 'nus-wide', 'open-images', 'arff']);
+    const r = await run('stats', 'nus-wide', path.join(FIXTURES, 'nus-wide', 'nus_wide_data.csv'), '--split=val', '--json');
+    assert.equal(r.code, 0, r.out);
+    assert.equal(JSON.parse(r.out).samples, 2);
   });
 
   test('stats coco --json prints the documented shape with hand-checked values', async () => {
@@ -72,7 +73,16 @@ describe('asl data', () => {
     const r = await run('stats', 'arff', path.join(FIXTURES, 'arff', 'meka-tiny.arff'));
     assert.match(r.out, /label cardinality/);
     assert.equal((await run('nonsense')).code, 2);
-    await assert.rejects(run('stats', 'nope', 'x'), /argument 'format' must be one of/);
-    await assert.rejects(run('stats', 'debtags', '--split', 'dev'), /debtags has splits train, val, test, got 'dev'/);
+    const format = await run('stats', 'cooc', 'x');
+    assert.equal(format.code, 2);
+    assert.match(format.out, /unknown format 'cooc' \(did you mean 'coco'\?/);
+    const split = await run('stats', 'debtags', '--split', 'dev');
+    assert.equal(split.code, 1);
+    assert.match(split.out, /debtags has splits train, val, test, got 'dev'/);
+    // A loader's error reaches the command line as one line naming the file.
+    const folder = tempDir('asl-cli-folder-');
+    const bad = await run('stats', 'coco', folder);
+    assert.equal(bad.code, 1);
+    assert.equal(bad.out, `asl data: loadCoco: ${folder} is a folder, expected a file`);
   });
 });

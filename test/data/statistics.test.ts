@@ -1,13 +1,7 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  InMemoryDataset,
-  classFrequencyFigure,
-  computeLabelStatistics,
-  cooccurrenceFigure,
-  datasetStatistics,
-  labelsPerSampleFigure,
-} from '../../lib/index';
+import { InMemoryDataset, computeLabelStatistics, datasetStatistics } from '../../lib/index';
+import { classFrequencyFigure, cooccurrenceFigure, labelsPerSampleFigure } from '../../packages/notebook/src/plot/dataset-stats';
 import { assertClose, setupBackend } from '../helpers';
 
 before(setupBackend);

@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AslInputError, averagePrecisionPerClass, precisionRecallCurves, precisionRecallFigure } from '../../lib/index';
+import { AslInputError, averagePrecisionPerClass, precisionRecallCurves } from '../../lib/index';
+import { precisionRecallFigure } from '../../packages/notebook/src/plot/pr-curve';
 import { assertClose } from '../helpers';
 import { SKLEARN, scoresOf } from './fixtures';
 
