@@ -58,7 +58,7 @@ async function main(): Promise<number> {
   const hasFlock = spawnSync('flock', ['--version'], { stdio: 'ignore' }).status === 0;
   fs.mkdirSync(path.join(root, '.cache'), { recursive: true });
   if (!flag('--no-build')) {
-    log('building the lib (npm run build)');
+    log('building the packages (npm run build)');
     const [cmd, ...rest] = locked(['npm', 'run', '--silent', 'build']);
     execFileSync(cmd, rest, { cwd: root, stdio: 'inherit' });
   }
@@ -75,8 +75,8 @@ async function main(): Promise<number> {
     return 1;
   }
   const python = findPython();
-  const book = require(path.join(root, 'lib', 'dist', 'book')) as typeof import('../lib/book');
-  const display = require(path.join(root, 'lib', 'dist', 'display')) as typeof import('../lib/display');
+  const book = await import('asl-workbook-book');
+  const display = await import('asl-workbook-notebook');
 
   const notebooks = fs
     .readdirSync(path.join(root, 'notebooks'))
@@ -96,7 +96,7 @@ async function main(): Promise<number> {
   fs.copyFileSync(display.plotlyJsPath(), path.join(dirs.book, 'assets', 'plotly.min.js'));
 
   log(`profile ${profile}: ${notebooks.length} notebook(s), kernel asl-workbook, Python ${python}`);
-  const chapters: import('../lib/book').ChapterEntry[] = [];
+  const chapters: import('asl-workbook-book').ChapterEntry[] = [];
   for (const [i, file] of notebooks.entries()) {
     const name = file.replace(/\.ipynb$/, '');
     const t0 = Date.now();
@@ -161,7 +161,7 @@ async function main(): Promise<number> {
   fs.writeFileSync(path.join(results, 'REPORT.md'), book.reportMarkdown(claims, backendLine));
   log(`REPORT.md: ${claims.length} claim(s) from ${new Set(claims.map((c) => c.chapter)).size} chapter(s)`);
 
-  let png: import('../lib/book').PngExportResult = { written: [] };
+  let png: import('asl-workbook-book').PngExportResult = { written: [] };
   if (!flag('--no-png')) {
     png = await book.exportFigurePngs(dirs.figures);
     log(png.skipped ? `PNG export skipped: ${png.skipped}` : `PNG export: ${png.written.length} figure(s)`);

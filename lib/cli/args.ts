@@ -44,27 +44,19 @@ export interface ParsedArgs {
   list(name: string): (string | number)[] | undefined;
 }
 
+const NUMBER_KINDS: Partial<Record<ValueKind, { what: string; ok: (n: number) => boolean }>> = {
+  int: { what: 'an integer', ok: Number.isInteger },
+  count: { what: 'an integer ≥ 0', ok: (n) => Number.isInteger(n) && n >= 0 },
+  'positive-int': { what: 'a positive integer', ok: (n) => Number.isInteger(n) && n >= 1 },
+  number: { what: 'a number', ok: () => true },
+  positive: { what: 'a number > 0', ok: (n) => n > 0 },
+  fraction: { what: 'a number in [0, 1]', ok: (n) => n >= 0 && n <= 1 },
+};
+
 function checkNumber(name: string, text: string, kind: ValueKind): number {
+  const rule = NUMBER_KINDS[kind] ?? NUMBER_KINDS.number!;
   const n = Number(text);
-  const bad = (what: string) => new UsageError(`--${name} must be ${what}, got '${text}'`);
-  if (text.trim() === '' || !Number.isFinite(n)) throw bad(kind === 'int' || kind === 'positive-int' || kind === 'count' ? 'an integer' : 'a number');
-  switch (kind) {
-    case 'int':
-      if (!Number.isInteger(n)) throw bad('an integer');
-      break;
-    case 'count':
-      if (!Number.isInteger(n) || n < 0) throw bad('an integer ≥ 0');
-      break;
-    case 'positive-int':
-      if (!Number.isInteger(n) || n < 1) throw bad('a positive integer');
-      break;
-    case 'positive':
-      if (!(n > 0)) throw bad('a number > 0');
-      break;
-    case 'fraction':
-      if (!(n >= 0 && n <= 1)) throw bad('a number in [0, 1]');
-      break;
-  }
+  if (text.trim() === '' || !Number.isFinite(n) || !rule.ok(n)) throw new UsageError(`--${name} must be ${rule.what}, got '${text}'`);
   return n;
 }
 

@@ -17,7 +17,7 @@ import {
   runCacheKey,
   saveTable,
   tableToCsv,
-} from '../../lib/index';
+} from 'asl-workbook-book';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'asl-book-'));
 

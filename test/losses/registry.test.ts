@@ -171,12 +171,12 @@ describe('defineLoss: a prototype works where built-ins do', () => {
     throwsNamed(() => defineLoss({ name: 'x', positive: () => tf.scalar(0) }), /needs both positive and negative/);
     throwsNamed(() => defineLoss({ name: 'x', elementwise: (z) => z, forward: (c) => c.z }), /needs exactly one of/);
     throwsNamed(() => defineLoss({ name: 'x', elementwise: (z) => z, params: { g: param.number(11, 'g', { max: 10 }) } }), /argument 'params\.g\.default' must be a finite number in \[-∞, 10\]/);
-    throwsNamed(() => defineLoss({ name: 'x', elementwise: (z) => z, elementWise: 1 } as never), /unknown option 'elementWise' \(did you mean 'elementwise'/);
+    throwsNamed(() => defineLoss({ name: 'x', elementwise: (z: tf.Tensor2D) => z, elementWise: 1 } as never), /unknown option 'elementWise' \(did you mean 'elementwise'/);
     const dup = defineLoss({ name: 'asl', positive: () => tf.scalar(0), negative: () => tf.scalar(0) });
     throwsNamed(() => registerLoss(dup), /a loss named 'asl' is already registered/);
     throwsNamed(() => registerLoss({} as never), /registerLoss: argument 'loss' must be a loss made by defineLoss, got Object/);
     throwsNamed(() => registerLoss(undefined as never), /registerLoss: argument 'loss' must be a loss made by defineLoss/);
-    const temp = defineLoss({ name: 'temp-loss', elementwise: (z) => tf.square(z) });
+    const temp = defineLoss({ name: 'temp-loss', elementwise: (z: tf.Tensor2D) => tf.square(z) });
     registerLoss(temp);
     assert.ok(unregisterLoss('temp-loss'));
     assert.ok(!listLosses().includes('temp-loss'));

@@ -33,7 +33,7 @@ describe('resume after SIGKILL', () => {
       await new Promise((r) => setTimeout(r, 10));
     }
     await exited;
-    const killedAt = readCheckpoint<{ epoch: number }>(ckpt).meta.epoch;
+    const killedAt = (readCheckpoint(ckpt).meta as { epoch: number }).epoch;
     const resumed = await trainModel(KILL_TEST_CONFIG, { data: syntheticVectors(KILL_TEST_DATA), outDir: dir, resume: true, progress: 'none', keepModel: false });
     assert.ok(killedEarly, 'the child was killed while training');
     assert.ok(killedAt < KILL_TEST_CONFIG.epochs! - 1, `killed after epoch ${killedAt + 1}`);

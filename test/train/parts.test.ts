@@ -7,21 +7,22 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import {
   learningRateAt,
-  TrainingOptimizer,
-  decaysWeight,
-  ModelEma,
   writeCheckpoint,
   readCheckpoint,
   meanProbabilities,
   epochSummaryLine,
-  resolveProgressMode,
   createTrainingProgress,
   buildZooModel,
   ZOO_MODEL_NAMES,
-  trainableWeightsOf,
   TrainingHistory,
+  type EpochRecord,
 } from '../../lib/index';
-import { parseTrainingArgs, parseParams, listFlag, datasetRefFromArgs } from '../../lib/train/cli-args';
+import { TrainingOptimizer, decaysWeight, trainableWeightsOf } from '../../lib/train/optimizer';
+import { ModelEma } from '../../lib/train/ema';
+import { removeStaleTempFiles } from '../../lib/train/checkpoint';
+import { terminalProgressMode } from '../../lib/train/progress';
+import { parseCommandArgs, UsageError, type OptionSpecs } from '../../lib/cli/args';
+import { CONFIG_OPTIONS, DATA_OPTIONS, configFromArgs, datasetRefFromArgs, parseLossParams } from '../../lib/cli/training-options';
 import { assertClose, assertNoLeak, setupBackend } from '../helpers';
 
 describe('learningRateAt', () => {
@@ -133,24 +134,57 @@ describe('ModelEma', () => {
 });
 
 describe('checkpoints', () => {
-  it('round-trip, leave no temporary file and reject damaged files', () => {
+  it('round-trip, leave no temporary file, and reject damaged, truncated, edited or non-finite files naming the file', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'asl-ckpt-'));
     const file = path.join(dir, 'sub', 'last.ckpt');
     writeCheckpoint(file, { meta: { epoch: 3, name: 'x' }, arrays: { a: Float32Array.from([1, 2, 3]), b: Float32Array.from([-1.5]) } });
-    const back = readCheckpoint<{ epoch: number }>(file);
-    assert.equal(back.meta.epoch, 3);
+    const back = readCheckpoint(file);
+    assert.equal((back.meta as { epoch: number }).epoch, 3);
     assert.deepEqual(Array.from(back.arrays.a), [1, 2, 3]);
     assert.deepEqual(Array.from(back.arrays.b), [-1.5]);
     assert.deepEqual(fs.readdirSync(path.dirname(file)), ['last.ckpt']);
     const bytes = fs.readFileSync(file);
     fs.writeFileSync(file, bytes.subarray(0, bytes.length - 3));
-    assert.throws(() => readCheckpoint(file), /truncated/);
-    fs.writeFileSync(file, 'garbage!garbage!');
-    assert.throws(() => readCheckpoint(file), /not an asl-workbook checkpoint/);
-    // A torn write elsewhere (stale temporary file) does not affect the real checkpoint.
+    assert.throws(() => readCheckpoint(file), (e: unknown) => /checksum does not match/.test((e as Error).message) && (e as Error).message.includes(file));
+    // One flipped byte in the data is caught by the checksum.
+    const flipped = Buffer.from(bytes);
+    flipped[flipped.length - 40] ^= 0x40;
+    fs.writeFileSync(file, flipped);
+    assert.throws(() => readCheckpoint(file), /checksum does not match/);
+    fs.writeFileSync(file, 'garbage!garbage!garbage!garbage!garbage!garbage!');
+    assert.throws(() => readCheckpoint(file), /is not an asl-workbook checkpoint/);
+    fs.writeFileSync(file, Buffer.concat([Buffer.from('ASLCKPT1'), Buffer.alloc(40)]));
+    assert.throws(() => readCheckpoint(file), /written by an older version/);
+    assert.throws(() => readCheckpoint(path.join(dir, 'missing.ckpt')), /missing\.ckpt does not exist/);
+    assert.throws(() => readCheckpoint(dir), /is a directory, not a checkpoint file/);
+    // Non-finite values are refused on write, naming the file and the tensor.
+    assert.throws(() => writeCheckpoint(file, { meta: {}, arrays: { 'w/0': Float32Array.from([1, NaN]) } }), /tensor 'w\/0' holds NaN at index 1/);
     writeCheckpoint(file, { meta: { epoch: 4 }, arrays: {} });
-    fs.writeFileSync(`${file}.tmp-999`, 'partial');
-    assert.equal(readCheckpoint<{ epoch: number }>(file).meta.epoch, 4);
+    assert.equal((readCheckpoint(file).meta as { epoch: number }).epoch, 4);
+  });
+
+  it('a valid checksum over NaN bytes is still refused on read (finite weights only)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'asl-ckpt-nan-'));
+    const file = path.join(dir, 'w.ckpt');
+    writeCheckpoint(file, { meta: {}, arrays: { w: Float32Array.from([1, 2, 3, 4]) } });
+    // Rewrite the data as NaN and recompute the checksum, as a buggy writer would.
+    const buf = fs.readFileSync(file);
+    const body = buf.length - 32;
+    buf.writeFloatLE(NaN, body - 8);
+    require('node:crypto').createHash('sha256').update(buf.subarray(0, body)).digest().copy(buf, body);
+    fs.writeFileSync(file, buf);
+    assert.throws(() => readCheckpoint(file), (e: unknown) => /tensor 'w' holds NaN at index 2/.test((e as Error).message) && (e as Error).message.includes(file));
+  });
+
+  it('stale temporary files of dead writers are removed; a live writer\'s is kept', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'asl-ckpt-tmp-'));
+    const file = path.join(dir, 'best.ckpt');
+    // A pid that cannot exist (above the kernel's pid_max) stands for a killed writer.
+    fs.writeFileSync(`${file}.tmp-99999999`, 'partial');
+    fs.writeFileSync(`${file}.tmp-${process.pid}`, 'ours');
+    assert.deepEqual(removeStaleTempFiles(file), ['best.ckpt.tmp-99999999']);
+    writeCheckpoint(file, { meta: {}, arrays: {} });
+    assert.deepEqual(fs.readdirSync(dir).sort(), ['best.ckpt']);
   });
 });
 
@@ -166,18 +200,21 @@ describe('meanProbabilities and progress', () => {
     tf.dispose([z, y, m]);
   });
 
-  it('is one line per epoch in CI and silent with none', () => {
-    assert.equal(resolveProgressMode('auto', { CI: 'true' }), 'lines');
-    const rec = { epoch: 0, step: 5, trainLoss: 0.5, valLoss: 0.4, valMap: 60, valMapEma: NaN, lr: 1e-3, seconds: 1, numTensors: 3, best: true };
-    assert.match(epochSummaryLine(rec, 3), /^epoch 1\/3 loss 0.5000 val-loss 0.4000 mAP 60.00 lr 1.00e-3 1.0s \*best$/);
+  it('is one line per epoch in CI and silent with none', async () => {
+    assert.equal(terminalProgressMode({ CI: 'true' }, true), 'lines');
+    assert.equal(terminalProgressMode({}, true), 'bar');
+    assert.equal(terminalProgressMode({}, false), 'lines');
+    const rec: EpochRecord = { epoch: 0, step: 5, trainLoss: 0.5, valLoss: 0.4, valBce: 0.3, valMap: 60, valMapEma: NaN, valAccuracy: NaN, valAccuracyEma: NaN, valMacroF1: NaN, lr: 1e-3, seconds: 1, numTensors: 3, best: true };
+    assert.match(epochSummaryLine(rec, 3), /^epoch 1\/3 loss 0.5000 val-loss 0.4000 val-bce 0.3000 mAP 60.00 lr 1.00e-3 1.0s \*best$/);
     const logs: string[] = [];
     const orig = console.log;
     console.log = (s: string) => logs.push(s);
     try {
-      const p = createTrainingProgress({ mode: 'lines', epochs: 3, stepsPerEpoch: 2 });
-      p.step({ epoch: 0, step: 0, loss: 1 });
-      p.epoch(rec);
-      createTrainingProgress({ mode: 'none', epochs: 3, stepsPerEpoch: 2 }).epoch(rec);
+      const p = createTrainingProgress('lines');
+      await p.onTrainBegin?.({ epochs: 3, stepsPerEpoch: 2, startEpoch: 0, name: 'run' });
+      await p.onBatchEnd?.({ epoch: 0, step: 0, loss: 1, lr: 1e-3, targets: tf.zeros([1, 1]) });
+      await p.onEpochEnd?.(rec);
+      await createTrainingProgress('none').onEpochEnd?.(rec);
     } finally {
       console.log = orig;
     }
@@ -204,17 +241,46 @@ describe('zoo models', () => {
 });
 
 describe('command-line arguments', () => {
-  it('parse flags, lists, loss parameters and dataset references', () => {
-    const p = parseTrainingArgs(['run', '--epochs', '3', '--resume', '--loss=asl', '--seed', '0,1'], ['resume']);
-    assert.deepEqual(p.positional, ['run']);
-    assert.equal(p.flags.get('resume'), true);
-    assert.equal(p.flags.get('loss'), 'asl');
-    assert.deepEqual(listFlag(p, 'seed'), [0, 1]);
-    assert.deepEqual(parseParams('gammaNeg=4,clip=0.05,fused=false'), { gammaNeg: 4, clip: 0.05, fused: false });
-    assert.throws(() => parseParams('gammaNeg'), /key=value/);
-    assert.deepEqual(datasetRefFromArgs(parseTrainingArgs(['--data', 'x.js#load'])), { kind: 'module', module: 'x.js', exportName: 'load' });
-    assert.equal(datasetRefFromArgs(parseTrainingArgs([])).kind, 'multifashion');
-    assert.throws(() => parseTrainingArgs(['--epochs']), /needs a value/);
+  const specs: OptionSpecs = { ...CONFIG_OPTIONS, ...DATA_OPTIONS, resume: { type: 'boolean', description: 'r' }, seeds: { type: 'string', kind: 'list', description: 's' } };
+  const parse = (args: string[], positionals = 0) => parseCommandArgs('train', args, specs, positionals);
+  it('parse flags, lists, loss parameters and dataset references with checked values', () => {
+    const p = parse(['run', '--epochs', '3', '--resume', '--loss=asl', '--seeds', '0,1'], 1);
+    assert.deepEqual(p.positionals, ['run']);
+    assert.equal(p.flag('resume'), true);
+    assert.equal(p.string('loss'), 'asl');
+    assert.equal(p.number('epochs'), 3);
+    assert.deepEqual(p.list('seeds'), [0, 1]);
+    assert.deepEqual(parseLossParams('gammaNeg=4,clip=0.05,detachFocalWeight=false,classCounts=1;2;3'), { gammaNeg: 4, clip: 0.05, detachFocalWeight: false, classCounts: [1, 2, 3] });
+    assert.throws(() => parseLossParams('gammaNeg'), /key=value/);
+    assert.throws(() => parseLossParams('a=1,a=2'), /'a' is given twice/);
+    assert.deepEqual(datasetRefFromArgs(parse(['--data', 'x.js#load'])), { kind: 'module', module: 'x.js', exportName: 'load' });
+    assert.equal(datasetRefFromArgs(parse([])).kind, 'multifashion');
+    assert.throws(() => datasetRefFromArgs(parse(['--data', 'x.js'])), /--data must be multifashion, debtags or <module>#<export>/);
+    assert.throws(() => datasetRefFromArgs(parse(['--data', 'debtags', '--canvas', '32'])), /--canvas applies to --data multifashion/);
+  });
+  it('reject unknown options (with the closest one), missing, ambiguous and invalid values as usage errors', () => {
+    const usage = (args: string[], pattern: RegExp) => assert.throws(() => parse(args), (e: unknown) => e instanceof UsageError && pattern.test((e as Error).message), String(pattern));
+    usage(['--epoch', '1'], /unknown option '--epoch' \(did you mean '--epochs'\?\)/);
+    usage(['--frobnicate'], /unknown option '--frobnicate'; see 'asl help train'/);
+    usage(['--epochs'], /argument missing/);
+    usage(['--loss', '--resume'], /ambiguous/);
+    usage(['--epochs', '2.5'], /--epochs must be a positive integer, got '2.5'/);
+    usage(['--epochs', '0'], /--epochs must be a positive integer/);
+    usage(['--lr', 'fast'], /--lr must be a number > 0, got 'fast'/);
+    usage(['--missing-rate', '1.5'], /--missing-rate must be a number in \[0, 1\]/);
+    usage(['--optimizer', 'adma'], /--optimizer must be one of adam, adamw, sgd, got 'adma' \(did you mean 'adam'\?\)/);
+    usage(['stray'], /unexpected argument 'stray'/i);
+  });
+  it('build a validated config (defaults shared with the trainer); the loss is checked before any data', () => {
+    const c = configFromArgs(parse(['--loss', 'focal', '--loss-params', 'gamma=3', '--epochs', '2', '--ema', 'off']), {}, 'asl train');
+    assert.deepEqual(c.loss, { name: 'focal', params: { gamma: 3 } });
+    assert.equal(c.epochs, 2);
+    assert.equal(c.ema, false);
+    assert.equal(c.lr, 1e-3);
+    assert.throws(() => configFromArgs(parse(['--loss', 'asll']), {}, 'asl train'), (e: unknown) => e instanceof UsageError && /unknown loss 'asll' \(did you mean 'asl'\?/.test((e as Error).message));
+    assert.throws(() => configFromArgs(parse(['--loss-params', 'gamaNeg=2']), {}, 'asl train'), /unknown parameter 'gamaNeg' \(did you mean 'gammaNeg'\?/);
+    assert.throws(() => configFromArgs(parse(['--ema', '2']), {}, 'asl train'), /--ema must be a decay in \(0, 1\) or 'off'/);
+    assert.throws(() => configFromArgs(parse([]), { epocs: 1 } as never, 'asl train'), /unknown option 'epocs' \(did you mean 'epochs'\?/);
   });
 });
 

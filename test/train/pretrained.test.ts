@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { loadLayersModelFromDisk, saveLayersModelToDisk, withMultiLabelHead, referenceCnn, trainModel } from '../../lib/index';
+import { loadLayersModelFromDisk, saveLayersModelToDisk, withMultiLabelHead, buildZooModel, trainModel } from '../../lib/index';
 import { setupBackend } from '../helpers';
 import { syntheticImages } from './synthetic';
 
@@ -15,7 +15,7 @@ describe('pretrained backbones from disk', () => {
 
   it('round-trips a model through model.json + weights.bin and fine-tunes it with a new multi-label head', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'asl-backbone-'));
-    const original = referenceCnn({ inputShape: [8, 8, 1], numClasses: 5, seed: 7, channels: [4, 4, 8] });
+    const original = buildZooModel('reference-cnn', { inputShape: [8, 8, 1], numClasses: 5, seed: 7, channels: [4, 4, 8] });
     await saveLayersModelToDisk(original, dir);
     assert.ok(fs.existsSync(path.join(dir, 'model.json')) && fs.existsSync(path.join(dir, 'weights.bin')));
     const loaded = await loadLayersModelFromDisk(dir);
@@ -29,7 +29,7 @@ describe('pretrained backbones from disk', () => {
     assert.deepEqual(frozen.outputs[0].shape, [null, 2]);
     assert.equal(frozen.trainableWeights.length, 2, 'only the head trains when frozen');
     const kernelBefore = Array.from(loaded.layers[0].getWeights()[0].dataSync());
-    const r = await trainModel({ epochs: 2, batchSize: 16, lr: 1e-2, ema: false }, { data: syntheticImages(), model: frozen, progress: 'none' });
+    const r = await trainModel({ loss: 'bce', epochs: 2, batchSize: 16, lr: 1e-2, ema: false }, { data: syntheticImages(), model: frozen, progress: 'none' });
     assert.equal(r.history.records.length, 2);
     assert.deepEqual(Array.from(loaded.layers[0].getWeights()[0].dataSync()), kernelBefore, 'frozen backbone unchanged');
     tf.dispose([x, a, b]);

@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runSweep, expandGrid, sweepWorkerEntry } from '../../lib/index';
+import * as tf from '@tensorflow/tfjs';
+import { runSweep, expandGrid, defineLoss, param } from '../../lib/index';
+import { sweepWorkerEntry } from '../../lib/train/sweep';
+import { setupBackend } from '../helpers';
 
 describe('runSweep', () => {
   it('expands a grid as a cartesian product with dotted paths', () => {
@@ -13,6 +16,8 @@ describe('runSweep', () => {
     assert.equal(runs[5].config.seed, 2);
     assert.equal(runs[0].config.epochs, 2);
     assert.throws(() => expandGrid({ base: {}, grid: { lr: [] } }), /non-empty/);
+    // Every configuration is checked before anything runs.
+    assert.throws(() => expandGrid({ base: { epocs: 2 } as never, grid: { seed: [0] } }), /unknown option 'epocs' \(did you mean 'epochs'/);
   });
 
   it('finds its worker entry next to itself (.ts under tsx)', () => {
@@ -45,5 +50,34 @@ describe('runSweep', () => {
     assert.equal(bad.records[0].ok, true);
     assert.equal(bad.records[1].ok, false);
     assert.match(String(bad.records[1].error), /no-such-loss/);
+  });
+
+  it('re-running into the same folder reuses the runs that finished (same configuration), and runs only the rest', async () => {
+    const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'asl-sweep-resume-'));
+    const data = { kind: 'module' as const, module: path.join(__dirname, 'synthetic.ts'), exportName: 'syntheticVectors', args: [{ train: 32, val: 16 }] };
+    const spec = { base: { loss: 'bce', model: { zoo: 'reference-mlp' as const, hidden: [4] }, epochs: 1, batchSize: 16 }, grid: { seed: [0, 1] } };
+    const first = await runSweep(spec, { data, workers: 1, outDir });
+    assert.ok(first.records.every((r) => r.ok && !r.reused));
+    const again = await runSweep({ ...spec, grid: { seed: [0, 1, 2] } }, { data, workers: 1, outDir });
+    assert.deepEqual(again.records.map((r) => Boolean(r.reused)), [true, true, false]);
+    assert.deepEqual(again.records.slice(0, 2).map((r) => r.bestMap), first.records.map((r) => r.bestMap));
+    // A changed configuration is not served from the folder.
+    const changed = await runSweep({ ...spec, base: { ...spec.base, lr: 5e-3 }, grid: { seed: [0] } }, { data, workers: 1, outDir });
+    assert.equal(changed.records[0].reused, undefined);
+  });
+
+  it('a loss defined in this process (not in any registry) runs here, one run at a time', async () => {
+    await setupBackend();
+    const cellLoss = defineLoss({
+      name: 'cell-linear',
+      params: { a: param.number(1, 'slope of negatives', { min: 0 }) },
+      positive: ({ p }) => tf.sub(1, p),
+      negative: ({ p }, { a }) => tf.mul(a, p),
+    });
+    const data = { kind: 'module' as const, module: path.join(__dirname, 'synthetic.ts'), exportName: 'syntheticVectors', args: [{ train: 32, val: 16 }] };
+    const result = await runSweep({ base: { model: { zoo: 'reference-mlp', hidden: [4] }, epochs: 1, batchSize: 16 }, grid: { loss: [cellLoss, 'bce'] } }, { data, workers: 2 });
+    assert.equal(result.records.length, 2);
+    assert.deepEqual(result.records.map((r) => r.ok), [true, true]);
+    assert.deepEqual(result.records.map((r) => r.loss), ['cell-linear', 'bce']);
   });
 });

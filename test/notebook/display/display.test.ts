@@ -5,29 +5,22 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as aq from 'arquero';
 import * as dfd from 'danfojs-node';
+import { escapeHtml, formatCell, isDisplayable, JUPYTER_DISPLAY, tableHtml, tableText, toPlainTable, type MimeBundle } from 'asl-workbook';
 import {
   collectFigure,
-  escapeHtml,
   figureBundle,
   figureHtml,
-  formatCell,
   inNotebook,
-  isDisplayable,
-  JUPYTER_DISPLAY,
   lineFigure,
   newDisplay,
-  PLOTLY_BUNDLE_ID,
   publish,
   saveFigure,
   setDisplayPublisher,
   showFigure,
   showTable,
-  tableHtml,
-  tableText,
-  toPlainTable,
-  type MimeBundle,
   type PublishOptions,
-} from '../../lib/index';
+} from 'asl-workbook-notebook';
+import { PLOTLY_BUNDLE_ID } from '../../../packages/notebook/src/display/plotly';
 
 const fig = lineFigure([{ name: 'a', x: [0, 1], y: [2, 3] }], { title: 'My <figure>' });
 

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AslInputError, barFigure, PALETTE } from '../../lib/index';
+import { AslInputError } from 'asl-workbook';
+import { barFigure, PALETTE } from 'asl-workbook-notebook';
 
 test('barFigure(series, options) builds one grouped bar trace per series with error bars', () => {
   const fig = barFigure(

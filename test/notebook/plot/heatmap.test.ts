@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AslInputError, heatmapFigure } from '../../lib/index';
+import { AslInputError } from 'asl-workbook';
+import { heatmapFigure } from 'asl-workbook-notebook';
 
 test('heatmapFigure(z, options) builds one heatmap trace with categorical axes, labels and titles', () => {
   const fig = heatmapFigure([[1, 2, 3], [4, 5, 6]], { x: [0, 0.05, 0.1], y: [0, 4], title: 'T', xTitle: 'm', yTitle: 'γ−', colorbarTitle: 'mAP' });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DASHES, lineFigure, PALETTE } from '../../lib/index';
+import { DASHES, lineFigure, PALETTE } from 'asl-workbook-notebook';
 
 test('lineFigure(series, options) builds one scatter trace per series with axes and title', () => {
   const fig = lineFigure(
