@@ -17,7 +17,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { directConvApplies, heapConvFilterGrad, heapConvForward, heapConvInputGrad } from '../simd/conv';
 import type { ConvGeometry } from '../simd/conv';
-import { heapOf, sizeOf, transposeInfo, wasmKernel } from './kernel-api';
+import { channelTotals } from '../simd/batch-norm';
+import { heapOf, replaceKernel, restoreKernel, sizeOf, transposeInfo, wasmKernel } from './kernel-api';
 import type { KernelArgs, TensorInfoLike, WasmBackendLike, WasmKernelFunc } from './kernel-api';
 import { simdProduct, transposeLastTwoInto } from './mat-mul';
 import { RELU_GRAD_KERNEL } from './relu';
@@ -342,7 +343,7 @@ function registerFusedConv2dGradient(): void {
       return {
         x: () => tf.engine().runKernel('Conv2DBackpropInput', { dy: dyAct, filter }, { ...convAttrs, inputShape: x.shape } as unknown as tf.NamedAttrMap) as tf.Tensor,
         filter: () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy: dyAct }, { ...convAttrs, filterShape: filter.shape } as unknown as tf.NamedAttrMap) as tf.Tensor,
-        bias: () => tf.sum(dyAct, [0, 1, 2]),
+        bias: () => (tf.getKernel(BIAS_GRAD_KERNEL, tf.getBackend()) ? (tf.engine().runKernel(BIAS_GRAD_KERNEL, { dy: dyAct }) as tf.Tensor) : tf.sum(dyAct, [0, 1, 2])),
       };
     },
   });
@@ -353,9 +354,27 @@ function reluGradient(dy: tf.Tensor, y: tf.Tensor): tf.Tensor {
   return tf.getKernel(RELU_GRAD_KERNEL, tf.getBackend()) ? (tf.engine().runKernel(RELU_GRAD_KERNEL, { dy, x: y }) as tf.Tensor) : tf.mul(dy, tf.step(y));
 }
 
-/** Routes `tf.fused.conv2d` through {@link fusedConv2dOp} (idempotent). */
+export const BIAS_GRAD_KERNEL = 'AslBiasGrad';
+
+/**
+ * `AslBiasGrad` {dy} → the sum of dy over every axis but the last (a per-channel bias's gradient):
+ * one SIMD pass split over the kernel threads (../simd/batch-norm `channelTotals`). tfjs' wasm
+ * `Sum` over the leading axes of an NHWC gradient transposes it first (9 ms for the reference CNN's
+ * first layer, against ≈1 here).
+ */
+const biasGradWasm: WasmKernelFunc = ({ inputs, backend }) => {
+  const dy = inputs.dy!;
+  const C = dy.shape[dy.shape.length - 1];
+  const out = backend.makeOutput([C], 'float32');
+  const totals = channelTotals({ heap: heapOf(backend), view: () => new Float32Array(backend.wasm.asm.memory.buffer) }, backend.getMemoryOffset(dy.dataId) / 4, C === 0 ? 0 : sizeOf(dy.shape) / C, C);
+  backend.typedArrayFromHeap(out).set(totals);
+  return out;
+};
+
+/** Routes `tf.fused.conv2d` through {@link fusedConv2dOp} and registers `AslBiasGrad` (idempotent). */
 export function registerFusedConv2dOp(): void {
   registerFusedConv2dGradient();
+  replaceKernel(BIAS_GRAD_KERNEL, biasGradWasm);
   if (!originalFusedConv2d) {
     originalFusedConv2d = fusedNamespace.conv2d;
     fusedNamespace.conv2d = fusedConv2dOp;
@@ -364,6 +383,7 @@ export function registerFusedConv2dOp(): void {
 
 /** Puts tfjs' `tf.fused.conv2d` back. */
 export function unregisterFusedConv2dOp(): void {
+  restoreKernel(BIAS_GRAD_KERNEL);
   if (originalFusedConv2d) {
     fusedNamespace.conv2d = originalFusedConv2d;
     originalFusedConv2d = undefined;

@@ -78,6 +78,11 @@ function channelSums(t: NormTarget, grad: boolean, a: number, b: number, P: numb
   return { s1, s2 };
 }
 
+/** Per-channel totals Σ over P positions of the P × C values at float offset `a` (a bias's gradient). */
+export function channelTotals(t: NormTarget, a: number, P: number, C: number): Float64Array {
+  return channelSums(t, false, a, 0, P, C, new Float32Array(C)).s1;
+}
+
 /** Expands per-channel values to one period (4·C floats) on the heap. */
 function expand(f: Float32Array, at: number, values: ArrayLike<number>, C: number): void {
   for (let i = 0; i < 4 * C; i++) f[at / 4 + i] = values[i % C];

@@ -42,6 +42,8 @@ export interface ConvKernels {
    * `dw` rows of `ldw` bytes (`kH·runLen` rows, outC columns).
    */
   convFilterGrad(xp: number, imgStepX: number, rowStepX: number, khStep: number, colStep: number, runLen: number, kH: number, dy: number, ldy: number, outC: number, outH: number, outW: number, rowsPerBlock: number, n0: number, n1: number, dw: number, ldw: number, tile: number): void;
+  /** Images [n0, n1) of `src` (h rows of rowBytes) copied into padded `dst` (H rows of dstRowBytes) at row `top`, `leftBytes` in, zeros elsewhere. */
+  padImages(src: number, dst: number, n0: number, n1: number, h: number, rowBytes: number, H: number, dstRowBytes: number, top: number, leftBytes: number): void;
 }
 
 interface StoreLocals {
@@ -239,7 +241,89 @@ function convFilterGradFunction(fma: boolean): FunctionBuilder {
   return f;
 }
 
+/** `dst[0..bytes) = 0` then `dst` advanced (bytes a multiple of 4). */
+function zeroRun(f: FunctionBuilder, dst: Local, bytes: Local, zero: Local): void {
+  f.block().loop();
+  f.get(bytes).i32Const(16).i32LtS().brIf(1);
+  f.get(dst).get(zero).v128Store();
+  f.addTo(dst, 16);
+  f.get(bytes).i32Const(16).i32Sub().set(bytes);
+  f.br(0);
+  f.end().end();
+  f.block().loop();
+  f.get(bytes).i32Const(0).i32LeS().brIf(1);
+  f.get(dst).f32Const(0).f32Store();
+  f.addTo(dst, 4);
+  f.get(bytes).i32Const(4).i32Sub().set(bytes);
+  f.br(0);
+  f.end().end();
+}
+
+/** Copies `bytes` (a multiple of 4) from `src` to `dst`, both advanced. */
+function copyRun(f: FunctionBuilder, dst: Local, src: Local, bytes: Local): void {
+  f.block().loop();
+  f.get(bytes).i32Const(16).i32LtS().brIf(1);
+  f.get(dst).get(src).v128Load().v128Store();
+  f.addTo(dst, 16);
+  f.addTo(src, 16);
+  f.get(bytes).i32Const(16).i32Sub().set(bytes);
+  f.br(0);
+  f.end().end();
+  f.block().loop();
+  f.get(bytes).i32Const(0).i32LeS().brIf(1);
+  f.get(dst).get(src).f32Load().f32Store();
+  f.addTo(dst, 4);
+  f.addTo(src, 4);
+  f.get(bytes).i32Const(4).i32Sub().set(bytes);
+  f.br(0);
+  f.end().end();
+}
+
+/**
+ * `padImages(src, dst, n0, n1, h, rowBytes, H, dstRowBytes, top, leftBytes)`: images [n0, n1) of
+ * NHWC `src` (h rows of `rowBytes`) into `dst` (H rows of `dstRowBytes`): source row y at row
+ * top + y, `leftBytes` in; everything else zero; what falls outside `dst`'s rows is dropped.
+ */
+function padImagesFunction(): FunctionBuilder {
+  const f = new FunctionBuilder('padImages', Array<'i32'>(10).fill('i32'));
+  const [src, dst, n0, n1, h, rowBytes, H, dstRowBytes, top, leftBytes] = f.params;
+  const n = f.local('i32');
+  const row = f.local('i32');
+  const y = f.local('i32');
+  const d = f.local('i32');
+  const s = f.local('i32');
+  const len = f.local('i32');
+  const copy = f.local('i32');
+  const zero = f.local('v128');
+  f.f32Const(0).f32x4Splat().set(zero);
+  // copy = min(rowBytes, dstRowBytes − leftBytes)
+  f.get(rowBytes).get(dstRowBytes).get(leftBytes).i32Sub().tee(copy).get(rowBytes).get(copy).i32LtS().select().set(copy);
+  f.get(n0).set(n);
+  whileLess(f, n, n1, () => {
+    f.get(dst).get(n).get(H).i32Mul().get(dstRowBytes).i32Mul().i32Add().set(d);
+    f.i32Const(0).set(row);
+    whileLess(f, row, H, () => {
+      f.get(row).get(top).i32Sub().set(y);
+      f.get(y).i32Const(0).i32LtS().get(y).get(h).i32GeS().i32Or().if();
+      f.get(dstRowBytes).set(len);
+      zeroRun(f, d, len, zero);
+      f.else();
+      f.get(leftBytes).set(len);
+      zeroRun(f, d, len, zero);
+      f.get(src).get(n).get(h).i32Mul().get(y).i32Add().get(rowBytes).i32Mul().i32Add().set(s);
+      f.get(copy).set(len);
+      copyRun(f, d, s, len);
+      f.get(dstRowBytes).get(leftBytes).i32Sub().get(copy).i32Sub().set(len);
+      zeroRun(f, d, len, zero);
+      f.end();
+      f.addTo(row, 1);
+    });
+    f.addTo(n, 1);
+  });
+  return f;
+}
+
 /** The convolution kernels' functions for the module (./kernels). */
 export function convKernelFunctions(fma: boolean): FunctionBuilder[] {
-  return [convForwardFunction(fma), convFilterGradFunction(fma)];
+  return [convForwardFunction(fma), convFilterGradFunction(fma), padImagesFunction()];
 }

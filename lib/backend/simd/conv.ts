@@ -38,6 +38,20 @@ const FILTER_BLOCK_POSITIONS = 64;
 const roundUp = (n: number, m: number) => Math.ceil(n / m) * m;
 
 /**
+ * The padded copy of `n` NHWC images (h × w × c at byte address `src`) at `dst` (H × W × c), source
+ * pixel (y, x) at (top + y·sy, left + x·sx): the SIMD kernel split over threads for sy = sx = 1,
+ * else {@link spreadInto}. Values falling outside H × W are dropped.
+ */
+function padInto(heap: WasmHeap, src: number, n: number, h: number, w: number, c: number, dst: number, H: number, W: number, top: number, left: number, sy: number, sx: number): void {
+  if (sy === 1 && sx === 1 && left >= 0) {
+    const ranges = splitRange(n, threadsFor(heap, n * H * W * c));
+    runJobs(heap, 'padImages', ranges.map(([n0, n1]) => [src, dst, n0, n1, h, w * c * 4, H, W * c * 4, top, left * c * 4]));
+    return;
+  }
+  spreadInto(new Float32Array(heap.memory.buffer), src / 4, n, h, w, c, dst / 4, H, W, top, left, sy, sx);
+}
+
+/**
  * Copies NHWC `src` (`n` images of h × w × c at float index `from` of `heap`) into `dst` laid out
  * `[n, H, W, c]` at float index `to`: `dst[i, top + y·sy, left + x·sx] = src[i, y, x]`, zeros
  * elsewhere, values outside `H × W` dropped.
@@ -121,7 +135,7 @@ export function heapConvForward(heap: WasmHeap, g: ConvGeometry, x: number, w: n
   const bp = bias ? carve.take(panels * FWD_NR * 4) : 0;
   const tiles = ranges.map(() => carve.take(tileBytes));
   const f = new Float32Array(heap.memory.buffer);
-  spreadInto(f, x / 4, g.batch, g.inH, g.inW, C, xp / 4, H, W, g.padTop, g.padLeft, 1, 1);
+  padInto(heap, x, g.batch, g.inH, g.inW, C, xp, H, W, g.padTop, g.padLeft, 1, 1);
   f.fill(0, xp / 4 + g.batch * H * W * C, xp / 4 + inputFloats);
   packPanels(f, w / 4, taps, g.outC, FWD_NR, wp / 4);
   if (bp) {
@@ -173,7 +187,7 @@ export function heapConvInputGrad(heap: WasmHeap, g: ConvGeometry, dy: number, w
   const wp = carve.take(panels * taps * FWD_NR * 4);
   const tiles = ranges.map(() => carve.take(tileBytes));
   const f = new Float32Array(heap.memory.buffer);
-  spreadInto(f, dy / 4, g.batch, g.outH, g.outW, C, dyp / 4, H, W, top, left, g.strideH, g.strideW);
+  padInto(heap, dy, g.batch, g.outH, g.outW, C, dyp, H, W, top, left, g.strideH, g.strideW);
   f.fill(0, dyp / 4 + g.batch * H * W * C, dyp / 4 + inputFloats);
   // W'[a, b, o, c] = W[kH−1−a, kW−1−b, c, o]: row (a, b, o) of the rotated filter, column c.
   const { kH, kW, inC, outC } = g;
@@ -214,7 +228,7 @@ export function heapConvFilterGrad(heap: WasmHeap, g: ConvGeometry, x: number, d
   const partials = groups.map(() => carve.take(partialFloats * 4));
   const tiles = groups.map(() => carve.take(tileBytes));
   const f = new Float32Array(heap.memory.buffer);
-  spreadInto(f, x / 4, g.batch, g.inH, g.inW, C, xp / 4, H, W, g.padTop, g.padLeft, 1, 1);
+  padInto(heap, x, g.batch, g.inH, g.inW, C, xp, H, W, g.padTop, g.padLeft, 1, 1);
   f.fill(0, xp / 4 + g.batch * H * W * C, xp / 4 + inputFloats);
   if (dyCopy) {
     const out = f.subarray(dyp / 4, dyp / 4 + positions * dyCols);
