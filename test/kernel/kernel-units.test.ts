@@ -18,8 +18,9 @@ import {
   markCellSource,
   runtimeErrorContent,
   stripAnsi,
-} from '../../lib/kernel';
-import { clearOutput, kernelInterruptSignal, setKernelHooks, throwIfKernelInterrupted } from '../../lib/index';
+} from '../../packages/notebook/src/kernel';
+import { clearOutput, kernelInterruptSignal, throwIfKernelInterrupted } from 'asl-workbook-notebook';
+import { setKernelHooks } from '../../packages/notebook/src/display/kernel-hooks';
 
 describe('markCellSource / buildLineMap', () => {
   const src = ['const a: number = 1;', 'function f(x: number) {', '  if (x > 0) throw new Error("x");', '  return x;', '}', 'f(a);'].join('\n');

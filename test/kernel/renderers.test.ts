@@ -2,29 +2,19 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import * as aq from 'arquero';
+import { JUPYTER_DISPLAY, TrainingHistory, multiLabelReport, type MimeBundle } from 'asl-workbook';
+import { displayValue, lineFigure, registerTrainingRenderers, mimeBundleOf, mimeBundleOfAsync, plainTextOf, registerValueRenderer, setDisplayPublisher, type PublishOptions } from 'asl-workbook-notebook';
 import {
-  JUPYTER_DISPLAY,
   arqueroBundle,
   danfoBundle,
-  displayValue,
   fitHistoryBundle,
   isArqueroTable,
   isDanfoFrame,
   isFitHistory,
   isPlotlyFigure,
   isTensorLike,
-  lineFigure,
-  mimeBundleOf,
-  mimeBundleOfAsync,
-  multiLabelReport,
-  plainTextOf,
-  registerValueRenderer,
-  setDisplayPublisher,
   tensorBundle,
-  type MimeBundle,
-  type PublishOptions,
-} from '../../lib/index';
-import { TrainingHistory } from '../../lib/train/history';
+} from '../../packages/notebook/src/display/renderers';
 import { setupBackend } from '../helpers';
 
 // danfojs-node is CommonJS; loaded lazily because it is slow to import.
@@ -191,7 +181,8 @@ describe('training results', () => {
     assert.deepEqual((b['application/vnd.plotly.v1+json'] as { data: Array<{ y: number[] }> }).data[1].y, [1, 0.7]);
   });
 
-  test("the lib's TrainingHistory renders through its display method", () => {
+  test("the lib's TrainingHistory renders through its display method, with charts from the notebook package", () => {
+    registerTrainingRenderers(); // what the kernel does at start-up
     const h = new TrainingHistory(
       [{ epoch: 0, trainLoss: 1, valLoss: 0.8, valMap: 50, valMapEma: Number.NaN, best: true } as never],
       'demo',
