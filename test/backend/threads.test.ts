@@ -20,7 +20,8 @@ import { bnCnn } from '../../lib/train/models';
 import { TrainingOptimizer, trainableWeightsOf } from '../../lib/train/optimizer';
 import { trainStep } from '../../lib/train/step';
 import { binaryCrossEntropy } from '../../lib/losses/bce';
-import { randomTensor } from './wasm-compare';
+import { registerFusedOptimizerKernels, FUSED_ADAM_KERNEL } from '../../lib/backend/fixes/fused-optimizer';
+import { assertWasmMatchesCpu, randomTensor } from './wasm-compare';
 
 const leb = (n: number) => {
   const out: number[] = [];
@@ -161,6 +162,16 @@ describe('kernel threads', () => {
     assert.deepEqual(many.losses, one.losses);
     assert.deepEqual(many.values, one.values);
     assert.equal(tf.memory().numTensors, before, 'no tensors left');
+  });
+
+  it('the Adam kernel on a large weight (split over threads) equals cpu, bit-identical across thread counts', async () => {
+    registerFusedOptimizerKernels();
+    const n = 700_003;
+    await assertWasmMatchesCpu(() => {
+      const [w, g, m] = [1, 2, 3].map((seed) => randomTensor([n], seed));
+      const v = randomTensor([n], 4, 0, 1);
+      return tf.engine().runKernel(FUSED_ADAM_KERNEL, { w, g, m, v }, { lr: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, step: 3, weightDecay: 1e-4, decoupled: false }) as unknown as tf.Tensor[];
+    }, 'adam', 1e-6);
   });
 
   it('the benchmark step runs (cnn-bn, one step)', () => {

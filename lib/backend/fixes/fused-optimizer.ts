@@ -14,10 +14,10 @@
  * - `AslFusedEma` inputs {ema, w}, attrs {decay} → [ema']: ema' = d·ema + (1 − d)·w (weight EMA).
  * Arithmetic in float64 per element, stored as float32.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../core/tf';
 import { simdHeap } from '../simd/backend-heap';
 import type { WasmBackendHeapLike } from '../simd/backend-heap';
-import { simdKernelsFor } from '../simd/kernels';
+import { runJobs, splitRange, threadsFor } from '../simd/jobs';
 
 export const FUSED_ADAM_KERNEL = 'AslFusedAdam';
 export const FUSED_SGD_KERNEL = 'AslFusedSgd';
@@ -63,7 +63,8 @@ type Args = { inputs: Record<string, Info>; backend: unknown; attrs: Record<stri
 
 /**
  * The Adam update with the wasm-SIMD kernel (./simd/kernels `adam`), in float32 four lanes at a
- * time; the last n mod 4 elements in JS. Null where SIMD is unavailable.
+ * time, split over the kernel threads for large weights; the last n mod 4 elements in JS. Null
+ * where SIMD is unavailable.
  */
 function simdAdam(backend: unknown, inputs: Args['inputs'], attrs: Args['attrs']): Info[] | null {
   const b = backend as WasmBackendHeapLike & { makeOutput(s: number[], d: string): Info };
@@ -75,7 +76,10 @@ function simdAdam(backend: unknown, inputs: Args['inputs'], attrs: Args['attrs']
   const at = (t: Info) => b.getMemoryOffset(t.dataId);
   const p = adamParameters(attrs);
   const n = w.shape.reduce((s, d) => s * d, 1);
-  simdKernelsFor(heap.memory).adam(n, at(w), at(g), at(m), at(v), at(outs[0]), at(outs[1]), at(outs[2]), p.l2, p.b1, p.b2, p.lr * p.c1, p.c2, p.eps, p.shrink);
+  // Element ranges (whole vectors) split over the kernel threads; the adam kernel does n − n mod 4.
+  const ptrs = [w, g, m, v, ...outs].map(at);
+  const ranges = splitRange(Math.floor(n / 4), threadsFor(heap, n));
+  runJobs(heap, 'adam', ranges.map(([v0, v1]) => [4 * (v1 - v0), ...ptrs.map((q) => q + 16 * v0), p.l2, p.b1, p.b2, p.lr * p.c1, p.c2, p.eps, p.shrink]));
   const heapF32 = new Float32Array(heap.memory.buffer);
   const view = (t: Info) => heapF32.subarray(at(t) / 4, at(t) / 4 + n);
   adamRange(view(w), view(g), view(m), view(v), view(outs[0]), view(outs[1]), view(outs[2]), p, n - (n % 4), n);
