@@ -9,7 +9,7 @@
  * the known-label mask, but not the loss: the tracker is given the same loss spec as the run (the
  * logits are the forward pass of the step, i.e. before that step's update).
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '../core/tf';
 import { fail } from '../core/errors';
 import { createLoss } from '../losses/registry';
 import type { LossLike, MultiLabelLoss } from '../losses/types';

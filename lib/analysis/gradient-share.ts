@@ -3,7 +3,7 @@
  * contributed by negative labels versus positive labels. With BCE on multi-label data the negatives
  * dominate (each image has few positives and many negatives) — the imbalance ASL addresses.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf';
 import { assertRank, assertSameShape, toTensor } from '../core/validate';
 
 export interface GradientShare {

@@ -3,7 +3,7 @@
  * values back from the backend (NaN, binary targets) run only when the caller asks (`validate`),
  * so the training loop can switch them off.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf';
 import { fail, formatShape } from './errors';
 
 /** Anything the workbook accepts where it needs a 2-D float tensor. */

@@ -13,7 +13,7 @@
  * - {@link flatMultiFashionRef}: the serialisable {@link DatasetRef} of the same data, for `runSweep`
  *   workers and the command line (a `module` reference to this file).
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '../core/tf';
 import { fail } from '../core/errors';
 import { loadMultiFashion, type MultiFashionInfo, type MultiFashionOptions } from './multifashion';
 import type { Batch, BatchOptions, DatasetSplits, MultiLabelDataset } from './types';

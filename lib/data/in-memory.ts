@@ -2,7 +2,7 @@
  * A dataset held in memory as flat typed arrays: the simplest {@link MultiLabelDataset}, used for
  * small data, synthetic problems and tests.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf';
 import { fail } from '../core/errors';
 import { mixSeeds, permutation, seededRandom } from '../core/random';
 import type { Batch, BatchOptions, MultiLabelDataset } from './types';

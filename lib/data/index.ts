@@ -7,25 +7,22 @@
  * MEKA/MULAN ARFF (`loadArff`). `datasetStatistics` describes any of them.
  */
 export type { Batch, BatchOptions, MultiLabelDataset, DatasetSplits } from './types';
-export { InMemoryDataset, batchOrder, batchSlices, batchRandom, labelledBatch, checkBatchOptions } from './in-memory';
+export { InMemoryDataset } from './in-memory';
 export type { InMemoryDatasetInit } from './in-memory';
 export { StreamingDataset, ByteImageDataset } from './streaming';
 export type { StreamingDatasetInit, ByteImageDatasetInit, SampleAugment } from './streaming';
 export { workbookRoot, dataDir, cacheDir } from './paths';
-export { cachePath, readCache, writeCache, stableStringify } from './cache';
+export { stableStringify } from './cache';
 export { parseIdx, readIdxFile } from './idx';
 export type { IdxArray } from './idx';
-export { cutout, randAugmentLite, applyAugmentOp, RAND_AUGMENT_OPS } from './augment';
+export { cutout, randAugmentLite, RAND_AUGMENT_OPS } from './augment';
 export type { RandAugmentOptions } from './augment';
 export {
   FASHION_MNIST_CLASSES,
-  systemFashionMnistDir,
   hasSystemFashionMnist,
-  readFashionMnistPair,
-  fashionMnistPools,
   loadFashionMnist,
 } from './fashion-mnist';
-export type { FashionMnistArrays, FashionMnistSourceKind, FashionMnistPools, FashionMnistOptions } from './fashion-mnist';
+export type { FashionMnistSourceKind, FashionMnistOptions } from './fashion-mnist';
 export {
   MULTIFASHION_PALETTE,
   MULTIFASHION_CLASSES,
@@ -35,28 +32,22 @@ export {
   loadMultiFashion,
 } from './multifashion';
 export type { MultiFashionOptions, MultiFashionInfo, MultiFashionSplits } from './multifashion';
-export { fnv1a32, hashTokenRows, SparseFeatureDataset } from './sparse';
+export { hashTokenRows, SparseFeatureDataset } from './sparse';
 export type { SparseRows, HashingOptions, SparseFeatureDatasetInit } from './sparse';
 export {
-  debtagsSnapshotPath,
-  readDebtagsSnapshot,
-  debtagsSplitOf,
-  debtagsWords,
-  dependencyStem,
-  debtagsTokens,
   loadDebtags,
 } from './debtags';
 export type { DebtagsPackage, DebtagsOptions, DebtagsSplits } from './debtags';
 export { parseCsv } from './csv';
 export type { CsvRecord } from './csv';
-export { lineOf, parseJsonText } from './json-file';
+export { parseJsonText } from './json-file';
 export { ImageFileDataset, decodeImageFile, imageAugmentation } from './image-files';
 export type { ImageRecord, ImageAugmentation, ImageLoaderOptions, ImageFileDatasetInit } from './image-files';
 export { parseCocoInstances, cocoDefaultImageDir, loadCoco, loadCocoSplits } from './coco';
 export type { CocoLabels, CocoOptions, CocoSplitsOptions } from './coco';
 export { VOC_CLASSES, parseVocClassFile, parseVocAnnotation, readVocLabels, vocTargets, loadVoc, loadVocSplits } from './voc';
 export type { VocLabels, VocOptions } from './voc';
-export { parsePythonNameList, parseNusWideCsv, loadNusWide } from './nus-wide';
+export { parseNusWideCsv, loadNusWide } from './nus-wide';
 export type { NusWideRow, NusWideOptions } from './nus-wide';
 export { parseOpenImagesClasses, parseOpenImagesLabels, loadOpenImages } from './open-images';
 export type { OpenImagesLabels, OpenImagesOptions } from './open-images';

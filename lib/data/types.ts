@@ -2,7 +2,7 @@
  * The dataset interface shared by every dataset and loader, the trainer and the statistics helpers.
  * Datasets stream batches, so a COCO-sized dataset never has to fit in memory.
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '../core/tf';
 
 /** One batch. The consumer owns (and must dispose) the tensors. */
 export interface Batch {

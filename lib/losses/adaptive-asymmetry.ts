@@ -21,7 +21,7 @@
  * a non-finite Δp or γ− is rejected (γ− unchanged, as the NaN reported in ASL issue #112); γ− is
  * clamped to [min, max]. Probabilities are the raw σ(z), before any probability shifting.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf';
 import { assertInRange, assertSameShape, toTensor } from '../core/validate';
 import { fail } from '../core/errors';
 

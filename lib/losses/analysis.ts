@@ -2,7 +2,7 @@
  * Loss analysis: the loss and its gradient as functions of the probability p (or the logit z) for
  * a positive or a negative label — the data behind the paper's Figures 2 and 3, for any loss.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf';
 import { fail } from '../core/errors';
 import { assertInRange, assertOneOf, assertSameShape, toTensor } from '../core/validate';
 import { createLoss } from './registry';

@@ -17,7 +17,7 @@
  * official code multiplies 1 − p_m instead — the two differ only when ε− ≠ 0 (default 0).
  * Special case: ε₁ = ε₂ = ε− = 0 gives ASL exactly.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf';
 import { stopGradient } from './detach';
 import { focusingPower } from './focal';
 import { ASL_PARAMS } from './asl';

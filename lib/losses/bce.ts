@@ -12,7 +12,7 @@
  * Defaults: π = 1, reduction `'mean'` (PyTorch `BCEWithLogitsLoss`). Rule of thumb for π: #neg / #pos.
  * BCE is ASL with γ+ = γ− = 0 and m = 0 (asl-reference.md §1.2).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf';
 import { defineLoss } from './define';
 import { param } from './params';
 

@@ -11,7 +11,7 @@
  * Class weights: a `[C]` vector multiplying each class's column of per-element losses (after the mask);
  * the `'mean'` reduction still divides by the element (or known-label) count, as PyTorch's `weight`.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf';
 import { fail } from '../core/errors';
 import { assertBinary, assertFinite, assertNonEmpty, assertRank, assertSameShape, toTensor } from '../core/validate';
 import { checkReduction, reduceLoss, type Reduction } from './reduction';

@@ -11,7 +11,7 @@
  * For multi-label data n_c is the number of positives of class c; the weight multiplies the whole
  * column of class c (its positive and negative terms) of BCE (γ = 0) or focal loss (γ > 0).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf';
 import { fail } from '../core/errors';
 import { assertInRange } from '../core/validate';
 import { bceElementwise } from './bce';

@@ -22,7 +22,7 @@
  * af(z, y, { gammaNeg: 2, mask });            // functional form
  * await trainModel({ loss: af, epochs: 3 }, { data });   // the trainer takes the loss itself
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf';
 import { fail } from '../core/errors';
 import { checkOptionKeys } from '../core/options';
 import { prepareLossCall, reduceMaskedLoss, type PreparedLossCall } from './call';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf';
 
 /**
  * Identity in the forward pass, zero gradient in the backward pass: tfjs has no stop-gradient op,

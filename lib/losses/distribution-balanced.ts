@@ -18,7 +18,7 @@
  * (0 = the batch size) describe the training set. With α = 0.5, β = 0 (so r̂ ≡ 1), κ = 0, λ = 1,
  * γ = 0 it is BCE.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf';
 import { fail } from '../core/errors';
 import { focusingPower } from './focal';
 import { reduceMaskedLoss } from './call';

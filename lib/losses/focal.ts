@@ -14,7 +14,7 @@
  * Numerics: log p = −softplus(−z), log(1 − p) = −softplus(z); the bases of the powers are
  * σ(∓z) clamped at 1e-30 so that γ < 1 never meets 0^(γ − 1) in the backward pass.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf';
 import { fail } from '../core/errors';
 import { defineLoss } from './define';
 import { param } from './params';

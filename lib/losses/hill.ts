@@ -12,7 +12,7 @@
  * p = 0 and at p = 2λ/3 (= 1 for λ = 1.5): easy and very hard negatives (possible missing positives)
  * both get little gradient. With m = 0 and γ = 0 the positive part is BCE's −log p.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf';
 import { focusingPower } from './focal';
 import { defineLoss } from './define';
 import { param } from './params';

@@ -11,7 +11,7 @@
  * Defaults: ε = 0.1, convention 'half', reduction `'mean'`. ε = 0 is BCE. The loss is minimised at
  * p = y' (not at 0/1), which is the point of smoothing.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf';
 import { assertInRange, assertOneOf } from '../core/validate';
 import { defineLoss } from './define';
 import { param } from './params';

@@ -12,7 +12,7 @@
  * reduction `'mean'`. ε = 0 gives BCE (γ = 0) or focal loss (γ > 0). ε ≥ −1 keeps the Poly-1 loss
  * monotone in p_t.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf';
 import { focusingPower } from './focal';
 import { defineLoss } from './define';
 import { param } from './params';

@@ -12,7 +12,7 @@
  * With `reduction: 'none'` each gives the per-sample `[N]` losses. Masks and class weights do not
  * apply to a softmax over classes and are rejected.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf';
 import { fail } from '../core/errors';
 import { defineLoss } from './define';
 import { param } from './params';

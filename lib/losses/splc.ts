@@ -15,7 +15,7 @@
  * Limits: before `changeEpoch` (or τ = 1) it is focal loss with a margin on positives; with m = 0 it is
  * focal loss (γ) and with m = γ = 0 BCE.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf';
 import { focusingPower } from './focal';
 import { defineLoss } from './define';
 import { param } from './params';

@@ -18,7 +18,7 @@
  * columns; `'none'` returns the `[N + C]` vector of row terms then column terms (0 where invalid).
  * The loss couples the samples of a batch (the class direction needs the whole batch).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf';
 import { defineLoss } from './define';
 import { param } from './params';
 import { LSE_EXCLUDE, shiftedLogSumExp } from './zlpr';

@@ -3,7 +3,7 @@
  * loss module imports types and the shared call path only: nothing imports the registry but the
  * registry's users, and the import graph has no circle.
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '../core/tf';
 import type { Reduction } from './reduction';
 
 /** The value of one loss parameter: JSON-serialisable, so configs, sweeps and run folders record it. */

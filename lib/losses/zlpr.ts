@@ -15,7 +15,7 @@
  * Reductions act on the per-sample values: `'none'` → `[N]`, `'sum'` → Σ_n, `'mean'`/`'batchmean'` → ÷ N.
  * Default `'mean'` (bert4keras).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf';
 import { defineLoss } from './define';
 import type { Reduction } from './reduction';
 

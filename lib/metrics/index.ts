@@ -6,7 +6,6 @@
 export {
   meanAveragePrecision,
   averagePrecisionPerClass,
-  resolveApOptions,
   AP_DEFAULTS,
   AP_TIE_CONVENTIONS,
   AP_EMPTY_CLASS_POLICIES,
@@ -20,16 +19,16 @@ export type {
   ApEmptyClassPolicy,
   ApAverage,
 } from './average-precision';
-export { thresholdMetrics, topKThresholdMetrics, resolveThresholdOptions, THRESHOLD_DEFAULTS, SCORE_TYPES, THRESHOLD_COMPARISONS } from './threshold-metrics';
-export type { ThresholdMetrics, ThresholdOptions, ResolvedThresholdOptions, ScoreType, ThresholdComparison, ClassConfusionCounts } from './threshold-metrics';
+export { thresholdMetrics, topKThresholdMetrics, THRESHOLD_DEFAULTS, SCORE_TYPES, THRESHOLD_COMPARISONS } from './threshold-metrics';
+export type { ThresholdMetrics, ThresholdOptions, ScoreType, ThresholdComparison, ClassConfusionCounts } from './threshold-metrics';
 export { MultiLabelReport, multiLabelReport } from './report';
 export type { MultiLabelReportOptions, MultiLabelReportConventions } from './report';
 export { MultiLabelMetricAccumulator } from './accumulator';
 export type { MultiLabelMetricAccumulatorOptions } from './accumulator';
 export { PerClassMetricsTable, PER_CLASS_COLUMNS } from './per-class-table';
 export type { PerClassMetricsRow, PerClassDanfoFrame, PerClassArqueroTable } from './per-class-table';
-export { toScoreMatrix, toBinaryMatrix, toDenseMatrix } from './matrix';
-export type { MetricMatrix, ShapedArray, DenseMatrix, BinaryMatrix } from './matrix';
+export { toDenseMatrix } from './matrix';
+export type { MetricMatrix } from './matrix';
 export { rankingMetrics, labelRankingAveragePrecision, coverageError, rankingLoss, oneError } from './ranking-metrics';
 export type { RankingMetrics, RankingMetricOptions } from './ranking-metrics';
 export { setMetrics, hammingLoss, subsetAccuracy, microF1, macroF1 } from './set-metrics';

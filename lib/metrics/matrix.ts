@@ -4,7 +4,7 @@
  * float64 over plain typed arrays, so everything is converted once to a row-major
  * {@link DenseMatrix} and checked here, with errors that name the function and the argument.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf';
 import { fail, formatShape } from '../core/errors';
 import { describe } from '../core/validate';
 

@@ -10,7 +10,7 @@
  * The interface itself lives in ./events.ts; figures of the records are the notebook package's
  * (`probabilityFigure`).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf';
 import { AdaptiveAsymmetry } from '../losses/adaptive-asymmetry';
 import type { AdaptiveAsymmetryOptions, AdaptiveAsymmetryRecord } from '../losses/adaptive-asymmetry';
 import type { LossParamValue } from '../losses/types';

@@ -4,7 +4,7 @@
  * d = min(decay, (1 + n)/(10 + n)) when `warmup` (n = updates so far), else d = decay.
  * Defaults: decay 0.9997 (the recipe's value for long runs; short runs want ~0.99), warmup true.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf';
 import { FUSED_EMA_KERNEL, hasFusedOptimizerKernels } from '../backend/fixes/fused-optimizer';
 
 export interface EmaConfig {

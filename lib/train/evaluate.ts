@@ -3,7 +3,7 @@
  * loss-independent BCE, mAP (official convention), and for single-label tasks top-1 accuracy and
  * macro-F1. Used by the trainer every epoch and by the sweep evaluation.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf';
 import { checkOptionKeys } from '../core/options';
 import type { MultiLabelDataset } from '../data/types';
 import { createLoss } from '../losses/registry';

@@ -4,7 +4,7 @@
  * signal a long loop checks, and the progress display `progress: 'auto'` uses there. The core only
  * emits; terminal progress (./progress.ts) and the notebook package's live charts subscribe.
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '../core/tf';
 import type { LossParamValue } from '../losses/types';
 
 /** What a callback sees after every training step. Tensors are valid only during the call. */

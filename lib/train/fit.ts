@@ -18,7 +18,7 @@
  * Divergence: a non-finite loss or weight stops the run with a {@link TrainingDivergedError} naming
  * the epoch and step; the best checkpoint is never replaced by a non-finite model.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf';
 import { fail } from '../core/errors';
 import { checkOptionKeys } from '../core/options';
 import type { DatasetSplits } from '../data/types';

@@ -6,7 +6,7 @@ import { JUPYTER_DISPLAY, escapeHtml, tableHtml, tableText, type MimeBundle, typ
 import type { ResolvedTrainConfig } from './config';
 import type { EpochRecord } from './events';
 import type { BestEpoch } from './train-state';
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '../core/tf';
 
 export class TrainingHistory {
   constructor(

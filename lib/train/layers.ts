@@ -7,7 +7,7 @@
  * trainer sets t to the global step before each step ({@link setTrainingStep}), so a resumed run
  * draws the same masks as the uninterrupted one.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf';
 import { mixSeeds } from '../core/random';
 
 export interface StepSeededDropoutArgs {

@@ -14,7 +14,7 @@
  * - SGD momentum (PyTorch convention): g ← g + λw; b ← μ b + g; w ← w − η b (Nesterov: g + μ b).
  * Defaults: β1 0.9, β2 0.999, ε 1e-8, momentum 0.9, weightDecay 1e-4.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf';
 import { fail } from '../core/errors';
 import { FUSED_ADAM_KERNEL, FUSED_SGD_KERNEL, hasFusedOptimizerKernels } from '../backend/fixes/fused-optimizer';
 

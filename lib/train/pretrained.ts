@@ -6,8 +6,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf';
 import { fail } from '../core/errors';
+import { readJsonFile } from '../data/json-file';
 import { mixSeeds } from '../core/random';
 import { stepSeededDropout } from './layers';
 
@@ -25,12 +26,8 @@ export async function loadLayersModelFromDisk(location: string): Promise<tf.Laye
   const fn = 'loadLayersModelFromDisk';
   const file = location.endsWith('.json') ? location : path.join(location, 'model.json');
   if (!fs.existsSync(file)) fail(fn, 'location', `has no model.json: ${file}`);
-  let json: ModelJson;
-  try {
-    json = JSON.parse(fs.readFileSync(file, 'utf8')) as ModelJson;
-  } catch (e) {
-    return fail(fn, 'location', `model.json is not valid JSON (${(e as Error).message})`);
-  }
+  // Errors name the file, line and column; a byte-order mark is accepted.
+  const json = readJsonFile(file, fn) as ModelJson;
   if (!json.modelTopology || !Array.isArray(json.weightsManifest)) fail(fn, 'location', 'model.json lacks modelTopology or weightsManifest (is it a Layers model?)');
   const dir = path.dirname(file);
   const weightSpecs: tf.io.WeightsManifestEntry[] = [];
@@ -61,7 +58,7 @@ export async function saveLayersModelToDisk(model: tf.LayersModel, dir: string):
         modelTopology: artifacts.modelTopology as object,
         weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs ?? [] }],
         format: 'layers-model',
-        generatedBy: `TensorFlow.js tfjs-layers v${tf.version.tfjs}`,
+        generatedBy: `TensorFlow.js tfjs-layers v${tf.version_layers}`,
         convertedBy: null,
       };
       fs.writeFileSync(path.join(dir, 'model.json'), JSON.stringify(json));

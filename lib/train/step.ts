@@ -3,7 +3,7 @@
  * weights, optimizer update. Shared by the trainer and the benchmark (bench/train.bench.ts), so the
  * benchmark measures exactly the step the training loop runs.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf';
 import type { TrainingOptimizer } from './optimizer';
 
 /** Loss of logits against targets (and mask): a scalar tensor. */

@@ -4,7 +4,7 @@
  * the callbacks' states. The header is validated field by field on load (an epoch written as a string,
  * a missing slot, a weight of the wrong size are all errors naming the file).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf';
 import { z } from 'zod';
 import { fail } from '../core/errors';
 import { parseWithSchema } from '../core/schema';

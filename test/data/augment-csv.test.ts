@@ -1,7 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyAugmentOp, cutout, parseCsv, randAugmentLite, RAND_AUGMENT_OPS, ByteImageDataset } from '../../lib/index';
+import { cutout, parseCsv, randAugmentLite, RAND_AUGMENT_OPS, ByteImageDataset } from '../../lib/index';
 import { assertClose } from '../helpers';
+import { applyAugmentOp } from '../../lib/data/augment';
 
 /** A constant-sequence random source. */
 const fixed = (...v: number[]) => {

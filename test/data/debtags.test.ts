@@ -5,19 +5,15 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import * as tf from '@tensorflow/tfjs';
 import {
-  debtagsSplitOf,
-  debtagsTokens,
-  debtagsWords,
-  dependencyStem,
-  fnv1a32,
   hashTokenRows,
   loadDebtags,
-  readDebtagsSnapshot,
   SparseFeatureDataset,
 } from '../../lib/index';
 import { buildDebtagsSnapshot, dependencyNames, parseControlStanzas } from '../../scripts/build-debtags';
 import { assertClose, setupBackend } from '../helpers';
 import { FIXTURES, tempFile } from './fixtures';
+import { fnv1a32 } from '../../lib/data/sparse';
+import { debtagsWords, dependencyStem, readDebtagsSnapshot, debtagsSplitOf, debtagsTokens } from '../../lib/data/debtags';
 
 before(setupBackend);
 

@@ -25,16 +25,16 @@ import {
   parseNusWideCsv,
   parseOpenImagesClasses,
   parseOpenImagesLabels,
-  parsePythonNameList,
   parseVocAnnotation,
   parseVocClassFile,
-  readDebtagsSnapshot,
   readIdxFile,
   readVocLabels,
 } from '../../lib/data/index';
 import { readTextFile } from '../../lib/data/files';
 import { readJsonFile } from '../../lib/data/json-file';
 import { FIXTURES, copyFixture, rejectsWith, row, tempDir, tempFile } from './fixtures';
+import { readDebtagsSnapshot } from '../../lib/data/debtags';
+import { parsePythonNameList } from '../../lib/data/nus-wide';
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const BOM = '\ufeff';

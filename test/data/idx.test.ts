@@ -2,8 +2,9 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
-import { AslInputError, FASHION_MNIST_CLASSES, dataDir, parseIdx, readFashionMnistPair, readIdxFile } from '../../lib/index';
+import { AslInputError, FASHION_MNIST_CLASSES, dataDir, parseIdx, readIdxFile } from '../../lib/index';
 import { tempFile } from './fixtures';
+import { readFashionMnistPair } from '../../lib/data/fashion-mnist';
 
 /** An IDX buffer of unsigned bytes built by hand: 00 00 08 rank, big-endian dims, data. */
 function idx(shape: number[], data: number[]): Buffer {

@@ -18,7 +18,6 @@ import {
   parseNusWideCsv,
   parseOpenImagesClasses,
   parseOpenImagesLabels,
-  parsePythonNameList,
   parseVocAnnotation,
   parseVocClassFile,
   readVocLabels,
@@ -28,6 +27,7 @@ import {
 } from '../../lib/index';
 import { setupBackend } from '../helpers';
 import { FIXTURES, copyFixture, rejectsWith, row, tempFile, writeImage } from './fixtures';
+import { parsePythonNameList } from '../../lib/data/nus-wide';
 
 before(setupBackend);
 

@@ -8,8 +8,6 @@ import {
   MULTIFASHION_PALETTE,
   computeLabelStatistics,
   dataDir,
-  readFashionMnistPair,
-  fashionMnistPools,
   hidePositiveLabels,
   loadFashionMnist,
   loadMultiFashion,
@@ -18,6 +16,7 @@ import {
 } from '../../lib/index';
 import { assertClose, setupBackend } from '../helpers';
 import { tempDir } from './fixtures';
+import { readFashionMnistPair, fashionMnistPools } from '../../lib/data/fashion-mnist';
 
 before(async () => {
   process.env.ASL_CACHE_DIR = tempDir('asl-cache-');

@@ -1,7 +1,8 @@
 /** The scikit-learn fixtures (test/fixtures/metrics/sklearn-metrics.json) and a loader for their matrices. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ShapedArray, ThresholdComparison, ThresholdOptions } from '../../lib/metrics/index';
+import type { ThresholdComparison, ThresholdOptions } from '../../lib/metrics/index';
+import { ShapedArray } from '../../lib/metrics/matrix';
 
 export interface SklearnThresholdFixture {
   hamming_loss: number;

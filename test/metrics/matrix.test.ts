@@ -1,8 +1,9 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { AslInputError, toBinaryMatrix, toDenseMatrix, toScoreMatrix } from '../../lib/index';
+import { AslInputError, toDenseMatrix, } from '../../lib/index';
 import { setupBackend } from '../helpers';
+import { toBinaryMatrix, toScoreMatrix } from '../../lib/metrics/matrix';
 
 before(setupBackend);
 

@@ -20,7 +20,7 @@
  * focusing powers have their base floored at 1e-30, so an exponent below 1 never meets 0^(γ − 1) in
  * the backward pass — a NaN there would reach both labels through the product with y.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../core/tf';
 import { stopGradient } from '../detach';
 import { focusingPower } from '../focal';
 import { exactSigmoid, logOf, type AslCoreParams } from './numerics';

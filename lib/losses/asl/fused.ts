@@ -34,7 +34,7 @@
  * log, pow; and maximum/minimum against a scalar, which wasm runs ~30× slower than relu — hence the
  * relu forms of the clamps), not by the number of cheap ones.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../core/tf';
 import { logOf, type AslCoreParams } from './numerics';
 
 /** Smallest focusing base o in the division r = p·s/o of the differentiated gradient. */

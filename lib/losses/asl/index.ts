@@ -11,7 +11,7 @@
  * Asymmetric focusing (γ− > γ+) softly down-weights easy negatives; probability shifting (m > 0)
  * discards negatives with p < m and attenuates very hard ones (possible missing labels).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../core/tf';
 import { defineLoss } from '../define';
 import { reduceMaskedLoss } from '../call';
 import { param } from '../params';

@@ -2,7 +2,7 @@
  * What the ASL formula (./formula.ts) and the fused kernel (./fused.ts) share: the parameters they
  * read and the cancellation-free logarithm of the shifted probability.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../core/tf';
 
 /** The parameters the ASL formula reads. */
 export interface AslCoreParams {

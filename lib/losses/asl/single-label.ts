@@ -14,7 +14,7 @@
  * Consequences: ε = 0 and γ+ = 0 → softmax cross-entropy; γ− = 0 → cross-entropy with label smoothing ε;
  * γ− only re-weights the smoothing mass on non-target classes.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../core/tf';
 import { fail } from '../../core/errors';
 import { assertFinite, assertInRange, assertNonEmpty, assertOneOf, assertRank, toTensor } from '../../core/validate';
 import { focusingPower } from '../focal';
