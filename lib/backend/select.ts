@@ -13,7 +13,7 @@
  * the native binding. Only a module whose package.json is really tfjs-node and that registers the
  * `tensorflow` backend counts.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf';
 import { registerWasmTrainingFixes } from './wasm-fixes';
 import { withSharedWasmHeap } from './simd/shared-heap';
 import { configuredThreadCount } from './simd/threads';
@@ -164,7 +164,7 @@ async function select(options: InitBackendOptions): Promise<BackendChoice> {
         forced: forcedRequest !== undefined,
         reason,
         attempts,
-        tfjsVersion: tf.version.tfjs,
+        tfjsVersion: tf.version_core,
         initMs: Date.now() - start,
       };
     } catch (e) {

@@ -3,7 +3,7 @@
  * tfjs-backend-webgpu registers itself at import time only if `navigator.gpu` exists, so the
  * globals must be installed first. On machines without a GPU adapter this throws a clear error.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf';
 
 interface WebGpuModule {
   create(flags: string[]): unknown;

@@ -22,7 +22,7 @@
  * The kernels run on the SIMD heap where available (split over the kernel threads), else in JS
  * loops with the same formulas.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../core/tf';
 import { batchNormBackward, batchNormForward } from '../simd/batch-norm';
 import type { NormTarget } from '../simd/batch-norm';
 import { heapOf, replaceKernel, restoreKernel } from './kernel-api';

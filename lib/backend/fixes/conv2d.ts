@@ -14,7 +14,7 @@
  * Where the SIMD kernels cannot run (no wasm SIMD, switched off), or for layouts they do not take
  * (NCHW, dilation), the previous paths run: im2col + product, XNNPACK's convolution, tfjs' kernel.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../core/tf';
 import { directConvApplies, heapConvFilterGrad, heapConvForward, heapConvInputGrad } from '../simd/conv';
 import type { ConvGeometry } from '../simd/conv';
 import { channelTotals } from '../simd/batch-norm';

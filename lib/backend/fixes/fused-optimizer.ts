@@ -17,7 +17,7 @@
 import * as tf from '../../core/tf';
 import { simdHeap } from '../simd/backend-heap';
 import type { WasmBackendHeapLike } from '../simd/backend-heap';
-import { runJobs, splitRange, threadsFor } from '../simd/jobs';
+import { partsFor, runJobs, splitRange } from '../simd/jobs';
 
 export const FUSED_ADAM_KERNEL = 'AslFusedAdam';
 export const FUSED_SGD_KERNEL = 'AslFusedSgd';
@@ -78,7 +78,7 @@ function simdAdam(backend: unknown, inputs: Args['inputs'], attrs: Args['attrs']
   const n = w.shape.reduce((s, d) => s * d, 1);
   // Element ranges (whole vectors) split over the kernel threads; the adam kernel does n − n mod 4.
   const ptrs = [w, g, m, v, ...outs].map(at);
-  const ranges = splitRange(Math.floor(n / 4), threadsFor(heap, n));
+  const ranges = splitRange(Math.floor(n / 4), partsFor(heap, n));
   runJobs(heap, 'adam', ranges.map(([v0, v1]) => [4 * (v1 - v0), ...ptrs.map((q) => q + 16 * v0), p.l2, p.b1, p.b2, p.lr * p.c1, p.c2, p.eps, p.shrink]));
   const heapF32 = new Float32Array(heap.memory.buffer);
   const view = (t: Info) => heapF32.subarray(at(t) / 4, at(t) / 4 + n);

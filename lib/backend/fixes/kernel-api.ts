@@ -5,7 +5,7 @@
  * high-level ops: a kernel built from high-level ops fails inside the engine (see
  * /work/shared/reference/runtime-facts.md).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../core/tf';
 import { simdHeap } from '../simd/backend-heap';
 import type { WasmBackendHeapLike } from '../simd/backend-heap';
 import type { WasmHeap } from '../simd/gemm';

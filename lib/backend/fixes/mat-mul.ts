@@ -10,7 +10,7 @@
  * XNNPACK's kernel even when XNNPACK's packing is cached. Where wasm SIMD is missing it falls back
  * to explicit transposes (blocked JS copies on the heap) and the flag-free XNNPACK product.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../core/tf';
 import { heapGemm } from '../simd/gemm';
 import { heapOf, sizeOf, wasmKernel } from './kernel-api';
 import type { TensorInfoLike, WasmBackendLike, WasmKernelFunc } from './kernel-api';

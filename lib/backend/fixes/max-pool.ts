@@ -3,8 +3,8 @@
  * on the SIMD kernels (../simd/norm-kernels), split over the kernel threads; `MaxPoolGrad` in a JS
  * pass otherwise (tfjs' own wasm kernel is a slow generic loop), `MaxPool` on XNNPACK otherwise.
  */
-import * as tf from '@tensorflow/tfjs';
-import { runJobs, splitRange, threadsFor } from '../simd/jobs';
+import * as tf from '../../core/tf';
+import { partsFor, runJobs, splitRange } from '../simd/jobs';
 import type { WasmHeap } from '../simd/gemm';
 import { heapOf, wasmKernel } from './kernel-api';
 import type { TensorInfoLike, WasmKernelFunc } from './kernel-api';
@@ -33,7 +33,7 @@ function simdPoolApplies(i: PoolInfo): boolean {
 /** Runs a pooling kernel over all output rows, split between threads. */
 function runPool(heap: WasmHeap, name: 'maxPool2' | 'maxPool2Grad', i: PoolInfo, pointers: number[]): void {
   const rows = i.batchSize * i.outHeight;
-  const ranges = splitRange(rows, threadsFor(heap, rows * i.outWidth * i.inChannels * 4));
+  const ranges = splitRange(rows, partsFor(heap, rows * i.outWidth * i.inChannels * 4));
   runJobs(heap, name, ranges.map(([r0, r1]) => [...pointers, r0, r1, i.outWidth, i.inChannels, i.inWidth * i.inChannels * 4]));
 }
 

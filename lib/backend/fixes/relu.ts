@@ -5,8 +5,8 @@
  * registered for `Relu` on all backends but runs the fused kernel only where it is registered
  * (wasm, with this fix on), and tfjs' own formula elsewhere, so other backends are unchanged.
  */
-import * as tf from '@tensorflow/tfjs';
-import { runJobs, splitRange, threadsFor } from '../simd/jobs';
+import * as tf from '../../core/tf';
+import { partsFor, runJobs, splitRange } from '../simd/jobs';
 import { heapOf, replaceKernel, restoreKernel, sizeOf, wasmKernel } from './kernel-api';
 import type { KernelArgs, TensorInfoLike, WasmKernelFunc } from './kernel-api';
 
@@ -21,7 +21,7 @@ function elementwise(args: KernelArgs, name: 'relu' | 'reluGrad', inputs: Tensor
   const out = backend.makeOutput([...inputs[0].shape], 'float32');
   const ptrs = [...inputs, out].map((t) => backend.getMemoryOffset(t.dataId));
   const vectors = Math.floor(n / 4);
-  const ranges = splitRange(vectors, threadsFor(heap, n));
+  const ranges = splitRange(vectors, partsFor(heap, n));
   runJobs(heap, name, ranges.map(([v0, v1]) => [...ptrs.map((p) => p + 16 * v0), 4 * (v1 - v0)]));
   if (n % 4) {
     const views = [...inputs, out].map((t) => backend.typedArrayFromHeap(t));

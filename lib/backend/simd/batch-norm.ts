@@ -16,7 +16,7 @@
  * fixed order, so results do not depend on the number of threads.
  */
 import type { WasmHeap } from './gemm';
-import { Carve, heapScratch, runJobs, splitRange, threadsFor } from './jobs';
+import { Carve, heapScratch, partsFor, runJobs, splitRange } from './jobs';
 import { SUM_BLOCK } from './norm-kernels';
 
 /** Periods (4 positions each) per job of the sums: each job has its own partial sums. */
@@ -91,7 +91,7 @@ function expand(f: Float32Array, at: number, values: ArrayLike<number>, C: numbe
 /** Chunk ranges of an element-wise pass over P positions, one per thread. */
 function passRanges(heap: WasmHeap, P: number, C: number): [number, number][] {
   const chunks = Math.floor(P / 4);
-  return splitRange(chunks, threadsFor(heap, P * C));
+  return splitRange(chunks, partsFor(heap, P * C));
 }
 
 /**

@@ -6,7 +6,7 @@
  * Geometry is NHWC with filters `[kH, kW, inC, outC]`, any stride, dilation 1.
  */
 import { CONV_FILTER_TILE, CONV_FORWARD_TILE } from './conv-kernels';
-import { Carve, heapScratch, runJobs, splitRange, threadsFor } from './jobs';
+import { Carve, heapScratch, partsFor, runJobs, splitRange } from './jobs';
 import type { WasmHeap } from './gemm';
 
 /** Geometry of a 2-D convolution (NHWC), as tfjs' `computeConv2DInfo` gives it. */
@@ -44,7 +44,7 @@ const roundUp = (n: number, m: number) => Math.ceil(n / m) * m;
  */
 function padInto(heap: WasmHeap, src: number, n: number, h: number, w: number, c: number, dst: number, H: number, W: number, top: number, left: number, sy: number, sx: number): void {
   if (sy === 1 && sx === 1 && left >= 0) {
-    const ranges = splitRange(n, threadsFor(heap, n * H * W * c));
+    const ranges = splitRange(n, partsFor(heap, n * H * W * c));
     runJobs(heap, 'padImages', ranges.map(([n0, n1]) => [src, dst, n0, n1, h, w * c * 4, H, W * c * 4, top, left * c * 4]));
     return;
   }
@@ -124,8 +124,7 @@ export function heapConvForward(heap: WasmHeap, g: ConvGeometry, x: number, w: n
   const taps = g.kH * g.kW * C;
   const panels = Math.ceil(g.outC / FWD_NR);
   const rows = g.batch * g.outH;
-  const threads = threadsFor(heap, rows * g.outW * g.outC * taps);
-  const ranges = splitRange(rows, threads);
+  const ranges = splitRange(rows, partsFor(heap, rows * g.outW * g.outC * taps));
   const inputFloats = g.batch * H * W * C + slackFloats(g.strideW * C, g.kW * C, CONV_FORWARD_TILE.mr);
   const tileBytes = CONV_FORWARD_TILE.mr * FWD_NR * 4;
   const bytes = inputFloats * 4 + panels * taps * FWD_NR * 4 + panels * FWD_NR * 4 + ranges.length * tileBytes + 64 * 4;
@@ -178,8 +177,7 @@ export function heapConvInputGrad(heap: WasmHeap, g: ConvGeometry, dy: number, w
   const taps = g.kH * g.kW * C;
   const panels = Math.ceil(g.inC / FWD_NR);
   const rows = g.batch * g.inH;
-  const threads = threadsFor(heap, rows * g.inW * g.inC * taps);
-  const ranges = splitRange(rows, threads);
+  const ranges = splitRange(rows, partsFor(heap, rows * g.inW * g.inC * taps));
   const inputFloats = g.batch * H * W * C + slackFloats(C, g.kW * C, CONV_FORWARD_TILE.mr);
   const tileBytes = CONV_FORWARD_TILE.mr * FWD_NR * 4;
   const carve = new Carve(heapScratch(heap, inputFloats * 4 + panels * taps * FWD_NR * 4 + ranges.length * tileBytes + 64 * 4));

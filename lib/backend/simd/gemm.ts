@@ -13,7 +13,7 @@ import { GEMM_MC, GEMM_MR, GEMM_NR, simdKernelsFor } from './kernels';
 import type { WasmMemoryLike } from './kernels';
 import type { SimdKernels } from './kernels';
 import type { KernelThreadPool } from './threads';
-import { heapScratch, splitRange, threadsFor } from './jobs';
+import { heapScratch, partsFor, splitRange, threadsFor } from './jobs';
 
 export { GEMM_MC };
 
@@ -58,16 +58,17 @@ export function heapGemm(heap: WasmHeap, M: number, N: number, K: number, a: Hea
   const nc = Math.min(GEMM_NC, roundUp(N, GEMM_NR));
   const mc = Math.min(GEMM_MC, roundUp(M, GEMM_MR));
   const threads = threadsFor(heap, M * N * K);
+  const parts = threads > 1 ? partsFor(heap, M * N * K) : 1;
   // Split by rows of C unless C has few rows and enough columns.
   const byRows = M >= 2 * GEMM_MR * threads || N < 2 * GEMM_NR * threads;
   const bBytes = nc * kc * 4;
   const aBytes = mc * kc * 4;
   const tileBytes = GEMM_MR * GEMM_NR * 4;
-  const perThread = aBytes + tileBytes;
+  const perJob = aBytes + tileBytes;
   // Allocate before reading any pointer-derived view: malloc may grow the heap.
-  const base = heapScratch(heap, bBytes + threads * perThread + 16);
+  const base = heapScratch(heap, bBytes + parts * perJob + 16);
   const packedB = (base + 15) & ~15;
-  const packedA = (t: number) => packedB + bBytes + t * perThread;
+  const packedA = (t: number) => packedB + bBytes + t * perJob;
   const tile = (t: number) => packedA(t) + aBytes;
   for (let j0 = 0; j0 < N; j0 += nc) {
     const nn = Math.min(nc, N - j0);
@@ -82,13 +83,13 @@ export function heapGemm(heap: WasmHeap, M: number, N: number, K: number, a: Hea
         continue;
       }
       // Pack B's panels in parallel (each range a whole number of panels), then the products.
-      const panels = splitRange(nn, threads, GEMM_NR);
+      const panels = splitRange(nn, byRows ? threads : parts, GEMM_NR);
       heap.pool!.run(
         'packB',
         panels.map(([from, to]) => [kk, to - from, b.ptr + k0 * b.rowStride + (j0 + from) * b.colStride, b.rowStride, b.colStride, packedB + from * kk * 4]),
       );
       const jobs = byRows
-        ? splitRange(M, threads, GEMM_MR).map(([from, to], t) => [from, to, kk, nn, aBlock, a.rowStride, a.colStride, packedB, packedA(t), cBlock, ldc, accumulate, tile(t)])
+        ? splitRange(M, parts, GEMM_MR).map(([from, to], t) => [from, to, kk, nn, aBlock, a.rowStride, a.colStride, packedB, packedA(t), cBlock, ldc, accumulate, tile(t)])
         : panels.map(([from, to], t) => [0, M, kk, to - from, aBlock, a.rowStride, a.colStride, packedB + from * kk * 4, packedA(t), cBlock + 4 * from, ldc, accumulate, tile(t)]);
       heap.pool!.run('gemmRows', jobs);
     }

@@ -51,6 +51,18 @@ export function threadsFor(heap: WasmHeap, work: number): number {
   return heap.pool && work >= PARALLEL_MIN_WORK ? heap.pool.threads : 1;
 }
 
+/** Jobs per thread when work is split: claimed dynamically (./threads), a few per thread balance the load. */
+const JOBS_PER_THREAD = 3;
+
+/**
+ * Into how many jobs to cut a piece of work of `work` multiply-adds or elements: 1 without a pool
+ * or below the threshold, else a few per thread.
+ */
+export function partsFor(heap: WasmHeap, work: number): number {
+  const threads = threadsFor(heap, work);
+  return threads > 1 ? threads * JOBS_PER_THREAD : 1;
+}
+
 /** `count` items cut into at most `parts` contiguous non-empty ranges whose bounds are multiples of `align`. */
 export function splitRange(count: number, parts: number, align = 1): [number, number][] {
   const out: [number, number][] = [];

@@ -2,19 +2,23 @@
  * Both cores for the SIMD kernels: a pool of `worker_threads` that run the kernels' exports on
  * the backend's shared heap (./shared-heap), synchronised with `Atomics`.
  *
- * A parallel call is a list of *jobs* (argument lists of one kernel export). The jobs are cut into
- * as many contiguous ranges as threads; the main thread runs the first range itself while each
- * worker runs one of the others, then the main thread waits for all of them. Drivers split work so
- * that each job writes its own part of the output (rows of a product, images of a gradient, blocks
- * of a sum with its own partial result), and combine partial results in a fixed order, so results
- * do not depend on the number of threads.
+ * A parallel call is a list of *jobs* (argument lists of one kernel export). The main thread and
+ * the workers claim jobs one at a time from a shared counter (`Atomics.add`) until none is left,
+ * then the main thread waits for the workers' last jobs. Claiming instead of a fixed share per
+ * thread matters on a shared machine: when another process takes a core from one of our threads,
+ * the others simply do more of the jobs, and a call is never much slower than on one thread.
+ * Drivers cut work into a few jobs per thread (./jobs `partsFor`), each writing its own part of
+ * the output (rows of a product, images of a gradient, blocks of a sum with its own partial
+ * result), and combine partial results in a fixed order, so results do not depend on the number
+ * of threads nor on which thread ran which job.
  *
- * Protocol (per worker, one 64-byte slot on the heap): `seq` (the main thread bumps it to start a
- * call), `done` (the worker sets it to `seq` when finished), the function's index, the job range,
- * the argument count and an error flag; the job arguments are float64 values in a table on the
- * heap (every i32 and f32 argument is exact in a float64). A worker spins briefly on `seq` before
- * it sleeps in `Atomics.wait`, and so does the main thread on `done`, so the back-to-back calls of
- * a training step do not pay a futex wake-up each.
+ * Protocol: a header line on the heap holds the next job's index, the job count, the function's
+ * index and the argument count; each worker has a line with `seq` (the main thread bumps it to
+ * start a call), `done` (the worker sets it to `seq` when it found no job left) and an error flag.
+ * Job arguments are float64 values in a table on the heap (every i32 and f32 argument is exact in
+ * a float64). A worker spins briefly on `seq` before it sleeps in `Atomics.wait`, and so does the
+ * main thread on `done`, so the back-to-back calls of a training step do not pay a futex wake-up
+ * each.
  *
  * How many threads: `ASL_THREADS` (≥ 1) in the main thread, else the machine's available
  * parallelism. In a worker thread (a sweep's worker, see lib/train/sweep.ts, which already runs one
@@ -33,14 +37,15 @@ const SLOT_BYTES = 64;
 /** Polls of a flag before sleeping on it (a few microseconds). */
 const SPIN = 4000;
 
-/** Slot fields (int32 indices). */
+/** Header fields (int32 indices): the next unclaimed job, the job count, the function, its arguments. */
+const NEXT = 0;
+const COUNT = 1;
+const FN = 2;
+const ARGC = 3;
+/** Worker slot fields (int32 indices). */
 const SEQ = 0;
 const DONE = 1;
-const FN = 2;
-const FROM = 3;
-const TO = 4;
-const ARGC = 5;
-const ERROR = 6;
+const ERROR = 2;
 
 /**
  * Threads the kernels use in this thread of the process: 1 in a worker thread; else
@@ -61,9 +66,10 @@ export function configuredThreadCount(env: NodeJS.ProcessEnv = process.env, main
 /** The worker's code (CommonJS, run with `eval: true`): instantiate, then serve calls forever. */
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
-const { memory, module, slot, table, maxArgs, names, spin } = workerData;
+const { memory, module, header, slot, table, maxArgs, names, spin } = workerData;
 const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const fns = names.map((n) => exports[n]);
+const h = new Int32Array(memory.buffer, header, 16);
 const c = new Int32Array(memory.buffer, slot, 16);
 const args = new Float64Array(memory.buffer, table, ${MAX_JOBS} * maxArgs);
 let seen = 0;
@@ -76,13 +82,16 @@ for (;;) {
   }
   seen = s;
   if (s < 0) break;
-  const fn = fns[c[${FN}]];
-  const argc = c[${ARGC}];
+  const fn = fns[h[${FN}]];
+  const argc = h[${ARGC}];
+  const count = h[${COUNT}];
   let error = 0;
-  try {
-    for (let j = c[${FROM}]; j < c[${TO}]; j++) fn(...args.subarray(j * maxArgs, j * maxArgs + argc));
-  } catch (e) {
-    error = 1;
+  for (let j = Atomics.add(h, ${NEXT}, 1); j < count; j = Atomics.add(h, ${NEXT}, 1)) {
+    try {
+      fn(...args.subarray(j * maxArgs, j * maxArgs + argc));
+    } catch (e) {
+      error = 1;
+    }
   }
   c[${ERROR}] = error;
   Atomics.store(c, ${DONE}, s);
@@ -95,6 +104,7 @@ type KernelFn = (...args: number[]) => void;
 /** Kernel threads on one shared memory. */
 export class KernelThreadPool {
   private workers: Worker[] = [];
+  private header?: Int32Array;
   private slots: Int32Array[] = [];
   private table?: Float64Array;
   private seq = 0;
@@ -127,11 +137,13 @@ export class KernelThreadPool {
     if (this.table) return;
     const names = Object.keys(this.exports).filter((k) => typeof this.exports[k] === 'function');
     const workers = this.capacity - 1;
-    const base = this.alloc(workers * SLOT_BYTES + MAX_JOBS * MAX_JOB_ARGS * 8 + 64);
+    const base = this.alloc((workers + 1) * SLOT_BYTES + MAX_JOBS * MAX_JOB_ARGS * 8 + 64);
     if (!base) throw new Error('kernel threads: could not allocate their control block on the heap');
-    const slot0 = (base + 63) & ~63;
+    const header = (base + 63) & ~63;
+    const slot0 = header + SLOT_BYTES;
     const tableAt = slot0 + workers * SLOT_BYTES;
-    new Int32Array(this.memory.buffer, slot0, (workers * SLOT_BYTES) / 4).fill(0);
+    new Int32Array(this.memory.buffer, header, ((workers + 1) * SLOT_BYTES) / 4).fill(0);
+    this.header = new Int32Array(this.memory.buffer, header, 16);
     this.table = new Float64Array(this.memory.buffer, tableAt, MAX_JOBS * MAX_JOB_ARGS);
     this.names = names;
     for (let w = 0; w < workers; w++) {
@@ -139,7 +151,7 @@ export class KernelThreadPool {
       this.slots.push(new Int32Array(this.memory.buffer, slot, 16));
       const worker = new Worker(WORKER_SOURCE, {
         eval: true,
-        workerData: { memory: this.memory, module: this.module, slot, table: tableAt, maxArgs: MAX_JOB_ARGS, names, spin: SPIN },
+        workerData: { memory: this.memory, module: this.module, header, slot, table: tableAt, maxArgs: MAX_JOB_ARGS, names, spin: SPIN },
       });
       worker.unref();
       this.workers.push(worker);
@@ -162,35 +174,36 @@ export class KernelThreadPool {
 
   private dispatch(name: string, fn: KernelFn, jobs: readonly (readonly number[])[], wanted: number): void {
     const table = this.table!;
+    const h = this.header!;
     const argc = jobs[0].length;
     if (argc > MAX_JOB_ARGS) throw new Error(`kernel threads: ${name} takes ${argc} arguments (at most ${MAX_JOB_ARGS})`);
     jobs.forEach((job, j) => {
       if (job.length !== argc) throw new Error(`kernel threads: jobs of ${name} differ in argument count`);
       for (let i = 0; i < argc; i++) table[j * MAX_JOB_ARGS + i] = job[i];
     });
-    const threads = Math.min(wanted, jobs.length);
-    const bound = (t: number) => Math.floor((t * jobs.length) / threads);
+    const workers = Math.min(wanted, jobs.length) - 1;
+    h[FN] = this.names.indexOf(name);
+    h[ARGC] = argc;
+    h[COUNT] = jobs.length;
+    Atomics.store(h, NEXT, 0);
     const seq = ++this.seq;
-    const fnIndex = this.names.indexOf(name);
-    for (let t = 1; t < threads; t++) {
-      const c = this.slots[t - 1];
-      c[FN] = fnIndex;
-      c[FROM] = bound(t);
-      c[TO] = bound(t + 1);
-      c[ARGC] = argc;
+    for (let t = 0; t < workers; t++) {
+      const c = this.slots[t];
       c[ERROR] = 0;
       Atomics.store(c, SEQ, seq);
       Atomics.notify(c, SEQ);
     }
     let failed: unknown;
-    try {
-      for (let j = 0; j < bound(1); j++) fn(...jobs[j]);
-    } catch (e) {
-      failed = e;
+    for (let j = Atomics.add(h, NEXT, 1); j < jobs.length; j = Atomics.add(h, NEXT, 1)) {
+      try {
+        fn(...jobs[j]);
+      } catch (e) {
+        failed ??= e;
+      }
     }
     let workerFailed = false;
-    for (let t = 1; t < threads; t++) {
-      const c = this.slots[t - 1];
+    for (let t = 0; t < workers; t++) {
+      const c = this.slots[t];
       let done = Atomics.load(c, DONE);
       for (let i = 0; done !== seq && i < SPIN; i++) done = Atomics.load(c, DONE);
       while (done !== seq) {
@@ -213,5 +226,6 @@ export class KernelThreadPool {
     this.workers = [];
     this.slots = [];
     this.table = undefined;
+    this.header = undefined;
   }
 }
