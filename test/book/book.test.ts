@@ -17,6 +17,10 @@ import {
   runCacheKey,
   saveTable,
   tableToCsv,
+  compare,
+  verdictOf,
+  notTestable,
+  exactCheck,
 } from 'asl-workbook-book';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'asl-book-'));
@@ -71,7 +75,8 @@ describe('tables and report', () => {
     process.env.ASL_RESULTS_DIR = dir;
     process.env.ASL_NOTEBOOK = '03-probabilities';
     try {
-      recordClaim({ id: 'gap', paperItem: 'Figure 4', paper: 'gap 0.20 → −0.03', workbook: 'gap 0.31 → 0.02', holds: true, note: 'MultiFashion' });
+      const verdict = verdictOf([compare('gap(CE) > gap(ASL)', [0.31, 0.3, 0.33], [0.02, 0.03, 0.01])]);
+      recordClaim({ id: 'gap', paperItem: 'Figure 4', paper: 'gap 0.20 → −0.03', workbook: 'gap 0.31 → 0.02', verdict, setting: 'MultiFashion, 3 seeds', note: 'bn-cnn' });
     } finally {
       process.env.ASL_RESULTS_DIR = saved.r;
       process.env.ASL_NOTEBOOK = saved.n;
@@ -80,13 +85,42 @@ describe('tables and report', () => {
     assert.equal(claims.length, 1);
     assert.equal(claims[0].chapter, '03-probabilities');
     const md = reportMarkdown(claims, 'test');
-    assert.match(md, /\| 03-probabilities \| Figure 4 \| gap 0.20 → −0.03 \| gap 0.31 → 0.02 \| yes \|/);
-    assert.match(md, /MultiFashion/);
+    assert.match(md, /\| 03-probabilities \| Figure 4 \| gap 0.20 → −0.03 \| gap 0.31 → 0.02 \| \*\*holds\*\* \| gap\(CE\) > gap\(ASL\): \+0.29 ± 0.01 \(2 SE 0.03\), 3 seeds → holds \| MultiFashion, 3 seeds \|/);
+    assert.match(md, /Verdicts: 1 holds/);
   });
   test('notebookTitle and bookIndexHtml', () => {
     assert.equal(notebookTitle([{ cell_type: 'code', source: '# x' }, { cell_type: 'markdown', source: ['intro\n', '# 2. Title\n'] }], 'f'), '2. Title');
     const html = bookIndexHtml('Book', [{ name: '01-a', title: 'A <b>', ok: false, seconds: 3, page: '01-a.html', error: 'cell 2' }], 'meta');
     assert.match(html, /A &lt;b&gt;/);
     assert.match(html, /cell 2/);
+  });
+});
+
+describe('the verdict rule', () => {
+  test('holds beyond 2 SE over ≥ 3 seeds, contradicts the other way, within noise between, paired by seed', () => {
+    // paired differences 1, 2, 3: mean 2, sd 1, SE 1/√3 = 0.577 → 2 SE = 1.15 < 2 → holds
+    const h = compare('a > b', [11, 12, 13], [10, 10, 10]);
+    assert.equal(h.status, 'holds');
+    assert.ok(Math.abs(h.diff - 2) < 1e-12 && Math.abs(h.se - 1 / Math.sqrt(3)) < 1e-12);
+    assert.equal(compare('a > b', [10, 10, 10], [11, 12, 13]).status, 'contradicts');
+    // differences 0.5, −0.3, 0.4: mean 0.2, SE 0.25 → within noise
+    assert.equal(compare('a > b', [10.5, 9.7, 10.4], [10, 10, 10]).status, 'within noise');
+    // two seeds are not enough, whatever the difference
+    const two = compare('a > b', [20, 21], [10, 10]);
+    assert.equal(two.status, 'not testable here');
+    assert.match(two.reason!, /2 seeds; the rule needs at least 3/);
+    // unpaired (Welch): different seed counts
+    assert.equal(compare('a > b', [11, 12, 13, 12], [10, 10.5, 9.5], { paired: false }).status, 'holds');
+  });
+  test('a claim holds only when every comparison holds; one contradiction contradicts it', () => {
+    const yes = compare('x', [3, 3.1, 2.9], [1, 1.1, 0.9]);
+    const noise = compare('y', [1, 1.2, 0.8], [1, 1, 1]);
+    const no = compare('z', [1, 1.1, 0.9], [3, 3.1, 2.9]);
+    assert.equal(verdictOf([yes, yes]).status, 'holds');
+    assert.equal(verdictOf([yes, noise]).status, 'within noise');
+    assert.equal(verdictOf([yes, noise, no]).status, 'contradicts');
+    assert.equal(notTestable('no Open Images here').status, 'not testable here');
+    assert.equal(exactCheck('ASL vs official', 3e-7, 1e-5).status, 'holds');
+    assert.equal(exactCheck('ASL vs official', 3e-3, 1e-5).status, 'contradicts');
   });
 });

@@ -14,3 +14,6 @@ export { exportFigurePngs, findChromium, HEADLESS_CHROMIUM_ARGS, CHROMIUM_CANDID
 export type { PngExportResult } from './figure-export';
 export { bookIndexHtml, notebookTitle, BOOK_STYLE } from './index-page';
 export type { ChapterEntry } from './index-page';
+export { compare, verdictOf, notTestable, exactCheck, comparisonText, MIN_SEEDS } from './verdict';
+export type { Comparison, Verdict, VerdictStatus } from './verdict';
+export { noiseText } from './report';
