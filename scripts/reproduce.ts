@@ -92,8 +92,13 @@ async function main(): Promise<number> {
     }
   }
   for (const d of Object.values(dirs)) fs.mkdirSync(d, { recursive: true });
-  fs.mkdirSync(path.join(dirs.book, 'assets'), { recursive: true });
-  fs.copyFileSync(display.plotlyJsPath(), path.join(dirs.book, 'assets', 'plotly.min.js'));
+  // The book is self-contained: plotly, MathJax (SVG output, no fonts to fetch) and require.js ship in
+  // its assets/ folder, so results/book/ works offline on any machine.
+  const assets = path.join(dirs.book, 'assets');
+  fs.mkdirSync(assets, { recursive: true });
+  fs.copyFileSync(display.plotlyJsPath(), path.join(assets, 'plotly.min.js'));
+  fs.copyFileSync(require.resolve('mathjax/es5/tex-svg.js'), path.join(assets, 'tex-svg.js'));
+  fs.copyFileSync(require.resolve('requirejs/require.js'), path.join(assets, 'require.min.js'));
 
   log(`profile ${profile}: ${notebooks.length} notebook(s), kernel asl-workbook, Python ${python}`);
   const chapters: import('asl-workbook-book').ChapterEntry[] = [];
