@@ -78,8 +78,15 @@ describe('label statistics', () => {
   test('figures', () => {
     const s = computeLabelStatistics(T, NAMES, { name: 'hand' });
     const f = classFrequencyFigure(s);
-    assert.deepEqual(f.data[0].x, ['a', 'b', 'c']);
+    assert.deepEqual(f.data[0].x, [1, 2, 3]);
+    assert.deepEqual(f.data[0].text, ['a', 'b', 'c']);
     assert.deepEqual(f.data[0].y, [0.75, 0.25, 0.25]);
+    // Two datasets with different classes: each by its own rank (no bar of one vanishes under the other's names).
+    const other = computeLabelStatistics(Uint8Array.from([1, 0, 1, 1]), ['x', 'y'], { name: 'other' });
+    const both = classFrequencyFigure([s, other]);
+    assert.deepEqual(both.data[1].x, [1, 2]);
+    assert.deepEqual(both.data[1].y, [1, 0.5]);
+    assert.deepEqual(both.data[1].text, ['x', 'y']);
     assert.deepEqual(labelsPerSampleFigure(s).data[0].y, [0.25, 0.25, 0.5]);
     const c = cooccurrenceFigure(s);
     assert.deepEqual(c.data[0].z, [

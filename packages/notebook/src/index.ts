@@ -26,3 +26,6 @@ export type { ClassFrequencyFigureOptions, CooccurrenceFigureOptions } from './p
 // Training in a notebook.
 export { liveTrainingDisplay, registerTrainingRenderers } from './training/live';
 export { lossFigure, metricFigure, probabilityFigure } from './training/figures';
+export { smallMultiplesFigure } from './plot/small-multiples';
+export type { SmallMultiplesOptions, Panel } from './plot/small-multiples';
+export { OUTSIDE_LEGEND } from './plot/line';

@@ -6,7 +6,7 @@
  */
 import { fail } from '../errors';
 import type { PlotlyFigure } from '../display/plotly';
-import { PALETTE } from './line';
+import { OUTSIDE_LEGEND, PALETTE } from './line';
 
 /** One group of bars: parallel `categories` and `values` (and optional ± `errors`). */
 export interface BarSeries {
@@ -89,7 +89,7 @@ export function barFigure(series: readonly BarSeries[], options: BarFigureOption
       height: options.height ?? (horizontal ? Math.max(300, 120 + 20 * order.length * series.length) : 420),
       ...(options.width ? { width: options.width } : {}),
       margin: { l: 60, r: 20, t: 50, b: 50 },
-      legend: { orientation: 'h', y: -0.15 },
+      legend: OUTSIDE_LEGEND,
       showlegend: series.length > 1,
       template: { layout: { font: { family: 'sans-serif' } } },
     },

@@ -5,7 +5,7 @@
  */
 import type { PlotlyFigure } from '../display/plotly';
 import type { DatasetStatistics } from 'asl-workbook';
-import { PALETTE } from './line';
+import { OUTSIDE_LEGEND, PALETTE } from './line';
 
 export interface ClassFrequencyFigureOptions {
   title?: string;
@@ -16,30 +16,34 @@ export interface ClassFrequencyFigureOptions {
   height?: number;
 }
 
-/** Bar chart of positives per class, most frequent first; several datasets are grouped bars. */
+/**
+ * Class frequencies by rank: the fraction of samples carrying each class, classes sorted from the most
+ * frequent (rank 1) down — the long tail. Several datasets share the axes by rank (their classes differ),
+ * each with its own bars; the hover names the class.
+ */
 export function classFrequencyFigure(stats: DatasetStatistics | readonly DatasetStatistics[], options: ClassFrequencyFigureOptions = {}): PlotlyFigure {
   const list = Array.isArray(stats) ? (stats as readonly DatasetStatistics[]) : [stats as DatasetStatistics];
-  const order = list[0].sortedClasses().slice(0, options.limit ?? Infinity).map((c) => c.name);
   const data = list.map((s, i) => {
-    const byName = new Map(s.perClass.map((c) => [c.name, c.frequency]));
+    const sorted = s.sortedClasses().slice(0, options.limit ?? Infinity);
     return {
-      type: 'bar',
-      name: s.name,
-      x: order,
-      y: order.map((n) => byName.get(n) ?? 0),
-      marker: { color: PALETTE[i % PALETTE.length] },
-      hovertemplate: '%{x}: %{y:.4f}<extra>%{fullData.name}</extra>',
+      type: list.length > 1 ? 'scatter' : 'bar',
+      ...(list.length > 1 ? { mode: 'lines+markers', marker: { size: 4, color: PALETTE[i % PALETTE.length] }, line: { color: PALETTE[i % PALETTE.length] } } : { marker: { color: PALETTE[i % PALETTE.length] } }),
+      name: `${s.name} (${s.classes} classes)`,
+      x: sorted.map((_, r) => r + 1),
+      y: sorted.map((c) => c.frequency),
+      text: sorted.map((c) => c.name),
+      hovertemplate: 'rank %{x}: %{text}, %{y:.4f}<extra>%{fullData.name}</extra>',
     };
   });
   return {
     data,
     layout: {
-      title: { text: options.title ?? 'Class frequencies (fraction of samples with the label)' },
-      xaxis: { title: { text: 'class (most frequent first)' }, tickangle: -60, automargin: true },
+      title: { text: options.title ?? 'Class frequencies by rank (fraction of samples with the label)' },
+      xaxis: { title: { text: 'class rank (1 = most frequent)' } },
       yaxis: { title: { text: 'frequency' }, ...(options.logY ?? true ? { type: 'log' } : {}) },
-      barmode: 'group',
-      height: options.height ?? 460,
-      margin: { t: 50, b: 120 },
+      height: options.height ?? 420,
+      legend: OUTSIDE_LEGEND,
+      margin: { t: 50, b: 60 },
     },
   };
 }

@@ -33,6 +33,9 @@ export interface LineFigureOptions {
   height?: number;
 }
 
+/** The legend placement of every figure: to the right of the plotting area, never over the data. */
+export const OUTSIDE_LEGEND = { x: 1.02, xanchor: 'left', y: 1, yanchor: 'top' } as const;
+
 /** A qualitative palette (colour-blind friendly, Okabe–Ito). */
 export const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#F0E442', '#000000'];
 
@@ -69,7 +72,8 @@ export function lineFigure(series: readonly LineSeries[], options: LineFigureOpt
       height: options.height ?? 420,
       ...(options.width ? { width: options.width } : {}),
       margin: { l: 60, r: 20, t: 50, b: 50 },
-      legend: { x: 0.01, y: 0.99, bgcolor: 'rgba(255,255,255,0.7)' },
+      // Outside the plotting area (right of it), never over the data.
+      legend: OUTSIDE_LEGEND,
       template: { layout: { font: { family: 'sans-serif' } } },
     },
     config: { displaylogo: false },
