@@ -4,7 +4,8 @@
  * to 3-channel sRGB and scales to [0, 1]. Used by the COCO, VOC, NUS-WIDE and Open Images loaders.
  */
 import * as fs from 'node:fs';
-import sharp from 'sharp';
+import type Sharp from 'sharp';
+import { requireOptional } from '../core/optional';
 import { fail } from '../core/errors';
 import { cutout, randAugmentLite } from './augment';
 import { isFile } from './files';
@@ -59,6 +60,8 @@ export interface ImageLoaderOptions {
 
 /** Decodes one image file to `[S, S, 3]` floats in [0, 1] (squish resize). */
 export async function decodeImageFile(file: string, size: number, id = file): Promise<Float32Array> {
+  // sharp (native image decoding) is an optional peer: loaded on first use, named when missing.
+  const sharp = requireOptional<typeof Sharp>('sharp', 'decodeImageFile');
   let data: Buffer;
   try {
     data = await sharp(file).removeAlpha().resize(size, size, { fit: 'fill' }).toColourspace('srgb').raw().toBuffer();
