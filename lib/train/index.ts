@@ -1,7 +1,7 @@
 /**
  * The training engine: `trainModel` (the fit loop) with its configuration, events and callbacks,
- * evaluation, checkpoints, sweeps on all cores, leaderboards, the model zoo, optimizers, schedules,
- * EMA and pretrained backbones.
+ * evaluation, checkpoints, sweeps (on all cores, or on a BullMQ job queue for workers on many
+ * machines), leaderboards, the model zoo, optimizers, schedules, EMA and pretrained backbones.
  */
 export { trainModel, TrainingDivergedError } from './fit';
 export type { TrainOptions } from './fit';
@@ -23,6 +23,13 @@ export { readCheckpoint, writeCheckpoint } from './checkpoint';
 export type { CheckpointContents } from './checkpoint';
 export { runSweep, expandGrid, SweepResult } from './sweep';
 export type { SweepSpec, SweepOptions, SweepRecord } from './sweep';
+export type { EpochProgress } from './sweep-thread';
+export { submitSweep, sweepStatus, sweepResults, queueSweepId } from './queue/submit';
+export type { GatheredSweep } from './queue/submit';
+export { startQueueWorker } from './queue/worker';
+export { codeVersion } from './queue/ids';
+export { redactQueueUrl, QUEUE_PASSWORD_ENV } from './queue/url';
+export type { QueueSweepOptions, SweepProgress, SweepStatus, QueueRunStatus, QueueRunState, SubmittedSweep, QueueWorkerOptions, QueueWorkerHandle, RunJobResult } from './queue/types';
 export { evaluateSweepRuns } from './sweep-evaluation';
 export type { EvaluatedRun, EvaluateSweepRunsOptions } from './sweep-evaluation';
 export { leaderboard } from './leaderboard';

@@ -1,22 +1,20 @@
 /**
- * The worker side of {@link runSweep}: one per thread, each with its own tfjs backend. Receives
- * `{ type: 'run', index, config, outDir? }`, trains, answers `{ type: 'result', index, ok, ... }`.
- * Failures of a run are caught and reported; the worker then takes the next run.
+ * The worker side of {@link runSweep} and of `asl worker`: one per thread, each with its own tfjs
+ * backend. Receives `{ type: 'run', index, config, outDir?, resume?, progress? }` (a
+ * {@link SweepTask}), trains, answers `{ type: 'result', index, ok, ... }`; with `progress` it also
+ * sends `{ type: 'epoch', index, epoch, epochs, valMap }` after every epoch. Failures of a run are
+ * caught and reported (with the error's class name, and whether the thread's set-up failed); the
+ * worker then takes the next run. ./sweep-thread.ts is the other end.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { DatasetRef } from '../data/dataset-ref';
-import type { TrainConfig } from './config';
 import type { DatasetSplits } from '../data/types';
-
-interface WorkerInit {
-  data: DatasetRef;
-  backend?: string;
-}
+import type { TrainingCallback } from './events';
+import type { SweepTask, SweepThreadInit } from './sweep-thread';
 
 async function main(): Promise<void> {
   if (!parentPort) return;
   const port = parentPort;
-  const init = workerData as WorkerInit;
+  const init = workerData as SweepThreadInit;
   const { initBackend } = require('../backend/select') as typeof import('../backend/select');
   const { trainModel } = require('./fit') as typeof import('./fit');
   const { loadDatasetRef } = require('../data/dataset-ref') as typeof import('../data/dataset-ref');
@@ -28,7 +26,7 @@ async function main(): Promise<void> {
   } catch (e) {
     setupError = `worker set-up failed: ${(e as Error).message}`;
   }
-  port.on('message', async (msg: { type: string; index: number; config: TrainConfig; outDir?: string }) => {
+  port.on('message', async (msg: SweepTask & { type: string }) => {
     if (msg.type === 'stop') {
       port.close();
       return;
@@ -36,10 +34,21 @@ async function main(): Promise<void> {
     const start = Date.now();
     try {
       if (!data) throw new Error(setupError ?? 'no data');
-      const r = await trainModel(msg.config, { data, outDir: msg.outDir, progress: 'none', keepModel: false });
-      port.postMessage({ type: 'result', index: msg.index, ok: true, best: r.best, history: r.history.records, seconds: (Date.now() - start) / 1000, backend: r.backend });
+      let epochs = 0;
+      const progress: TrainingCallback[] = msg.progress
+        ? [
+            {
+              name: 'sweep-progress',
+              onTrainBegin: (info) => void (epochs = info.epochs),
+              onEpochEnd: (r) => port.postMessage({ type: 'epoch', index: msg.index, epoch: r.epoch + 1, epochs, valMap: r.valMap }),
+            },
+          ]
+        : [];
+      const r = await trainModel(msg.config, { data, outDir: msg.outDir, resume: msg.resume && msg.outDir ? 'if-present' : false, progress: 'none', keepModel: false, callbacks: progress });
+      port.postMessage({ type: 'result', index: msg.index, ok: true, best: r.best, history: r.history.records, seconds: (Date.now() - start) / 1000, backend: r.backend, recordedConfig: r.recordedConfig, resumedFromEpoch: r.resumedFromEpoch });
     } catch (e) {
-      port.postMessage({ type: 'result', index: msg.index, ok: false, error: (e as Error).message, seconds: (Date.now() - start) / 1000 });
+      const err = e as Error;
+      port.postMessage({ type: 'result', index: msg.index, ok: false, error: err.message, errorName: err.name, setupFailed: !data, seconds: (Date.now() - start) / 1000 });
     }
   });
   port.postMessage({ type: 'ready' });

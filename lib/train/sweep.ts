@@ -12,11 +12,12 @@
  * - A loss defined in this process (a `defineLoss` result that is not the registered loss of its
  *   name, or a configured loss object) cannot cross into a worker thread: those runs train here, one
  *   at a time. Give the loss as `{ name, module }` (a file exporting it) to run it in workers.
+ * - With `queue` (a Redis URL), the runs go to a BullMQ job queue instead and `asl worker` processes
+ *   on any number of machines train them (./queue/submit.ts; BullMQ is loaded only then).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { fail } from '../core/errors';
 import { checkOptionKeys } from '../core/options';
 import { isLoss, isMultiLabelLoss } from '../losses/types';
@@ -27,6 +28,10 @@ import { resolveTrainConfig, type TrainConfig } from './config';
 import type { DatasetRef } from '../data/dataset-ref';
 import type { EpochRecord } from './events';
 import type { BestEpoch } from './train-state';
+import { SweepThread, type SweepThreadInit } from './sweep-thread';
+import type { QueueSweepOptions } from './queue/types';
+
+export { sweepWorkerEntry } from './sweep-thread';
 
 /** A grid: every key is a (dotted) config path, every value the list of values it takes. */
 export interface SweepSpec {
@@ -45,6 +50,12 @@ export interface SweepOptions {
   backend?: string;
   /** Called after every finished (or reused) run. */
   onResult?: (record: SweepRecord, done: number, total: number) => void;
+  /**
+   * Run on a job queue instead of this machine's threads: a Redis URL
+   * (`redis://[user:password@]host:port[/db]`, `rediss://` for TLS) or the queue options. Workers
+   * (`asl worker --queue URL`) train the runs; this call enqueues, waits and gathers the records.
+   */
+  queue?: string | QueueSweepOptions;
 }
 
 /** One run of a sweep, tidy: parameters as columns. */
@@ -63,6 +74,11 @@ export interface SweepRecord {
   finalMapEma?: number;
   finalTrainLoss?: number;
   seconds: number;
+  /** Queue runs: the machine that trained the run, and the run folder there. */
+  host?: string;
+  runDir?: string;
+  /** Queue runs: how many times a worker started the run (more than 1 after a retry). */
+  attempts?: number;
 }
 
 /** What a finished run reports back (from a worker, an in-process run or a run folder's report.json). */
@@ -74,6 +90,10 @@ export interface RunOutcome {
   seconds: number;
   backend?: string;
   reused?: boolean;
+  /** Queue runs: where the run trained (host and run folder there) and how often it was started. */
+  host?: string;
+  runDir?: string;
+  attempts?: number;
 }
 
 function setPath(obj: Record<string, unknown>, dotted: string, value: unknown): void {
@@ -126,18 +146,6 @@ export function expandGrid(spec: SweepSpec): { config: TrainConfig; params: Reco
   });
 }
 
-/**
- * The worker entry, next to this file: `sweep-worker.js` in lib/dist; from the TypeScript sources
- * (tests, tsx) `sweep-worker.ts`, started through a small bootstrap that registers tsx's CommonJS
- * hook first (`--import tsx` in a worker's execArgv comes too late for the entry file itself).
- */
-export function sweepWorkerEntry(): { file: string; source: string; eval: boolean } {
-  const ts = __filename.endsWith('.ts');
-  const file = path.join(__dirname, `sweep-worker${ts ? '.ts' : '.js'}`);
-  if (!ts) return { file, source: file, eval: false };
-  return { file, source: `require('tsx/cjs');\nrequire(${JSON.stringify(file)});`, eval: true };
-}
-
 /** The folder of run `i` of a sweep. */
 export function sweepRunDir(outDir: string, i: number): string {
   return path.join(outDir, `run-${String(i).padStart(3, '0')}`);
@@ -148,6 +156,8 @@ export class SweepResult {
   constructor(
     readonly records: SweepRecord[],
     readonly outDir?: string,
+    /** The id of a queue sweep (`asl sweep status --sweep ID`). */
+    readonly sweepId?: string,
   ) {}
 
   get failures(): SweepRecord[] {
@@ -190,7 +200,7 @@ export class SweepResult {
   }
 
   [JUPYTER_DISPLAY](): MimeBundle {
-    const caption = `sweep: ${this.records.length} runs, ${this.failures.length} failed`;
+    const caption = `sweep${this.sweepId ? ` ${this.sweepId}` : ''}: ${this.records.length} runs, ${this.failures.length} failed`;
     return { 'text/plain': `${caption}\n${tableText(this.toTable())}`, 'text/html': tableHtml(this.toTable(), { caption, digits: 4 }) };
   }
 }
@@ -213,7 +223,14 @@ export function sweepRecord(i: number, params: Record<string, unknown>, r: RunOu
     finalMapEma: last && Number.isFinite(last.valMapEma) ? last.valMapEma : undefined,
     finalTrainLoss: last?.trainLoss,
     seconds: r.seconds,
+    ...(r.host !== undefined ? { host: r.host, runDir: r.runDir } : {}),
+    ...(r.attempts !== undefined ? { attempts: r.attempts } : {}),
   };
+}
+
+/** Epoch records read back from JSON, where non-finite numbers became `null`. */
+export function historyFromJson(history: readonly unknown[] | undefined): EpochRecord[] {
+  return (history ?? []).map((h) => Object.fromEntries(Object.entries(h as object).map(([k, v]) => [k, v === null ? NaN : v])) as unknown as EpochRecord);
 }
 
 /** The outcome recorded in a run folder, when it finished with exactly this configuration. */
@@ -225,25 +242,13 @@ export function finishedRun(dir: string, config: TrainConfig): RunOutcome | unde
     const { recordedLossSpec } = require('./fit') as typeof import('./fit');
     const wanted = { ...resolveTrainConfig(config), loss: recordedLossSpec(resolveTrainConfig(config).loss) };
     if (JSON.stringify(report.config) !== JSON.stringify(JSON.parse(JSON.stringify(wanted)))) return undefined;
-    const history = (report.history ?? []).map((h) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k, v === null ? NaN : v])) as unknown as EpochRecord);
-    return { ok: true, best: report.best, history, seconds: report.seconds ?? 0, backend: report.backend, reused: true };
+    return { ok: true, best: report.best, history: historyFromJson(report.history), seconds: report.seconds ?? 0, backend: report.backend, reused: true };
   } catch {
     return undefined;
   }
 }
 
-interface WorkerMessage {
-  type: 'ready' | 'result';
-  index?: number;
-  ok?: boolean;
-  error?: string;
-  best?: BestEpoch;
-  history?: EpochRecord[];
-  seconds?: number;
-  backend?: string;
-}
-
-/** Runs configurations in worker threads; calls `finish` for each. */
+/** Runs configurations in worker threads (one {@link SweepThread} per lane); calls `finish` for each. */
 async function runInWorkers(
   runs: { config: TrainConfig }[],
   indices: number[],
@@ -252,54 +257,21 @@ async function runInWorkers(
 ): Promise<void> {
   if (indices.length === 0) return;
   const nWorkers = Math.max(1, Math.min(options.workers ?? os.cpus().length, indices.length));
-  const entry = sweepWorkerEntry();
+  const init: SweepThreadInit = { data: options.data, backend: options.backend };
   const queue = [...indices];
-  await new Promise<void>((resolve) => {
-    let live = 0;
-    const startWorker = () => {
-      live += 1;
-      // One thread per worker: the sweep already uses one worker per core.
-      const worker = new Worker(entry.source, { eval: entry.eval, workerData: { data: options.data, backend: options.backend }, env: { ...process.env, ASL_THREADS: '1' } });
-      let current: number | undefined;
-      let started = Date.now();
-      const next = () => {
-        current = queue.shift();
-        if (current === undefined) {
-          worker.postMessage({ type: 'stop' });
-          void worker.terminate();
-          return;
-        }
-        started = Date.now();
-        worker.postMessage({ type: 'run', index: current, config: runs[current].config, outDir: options.outDir ? sweepRunDir(options.outDir, current) : undefined });
-      };
-      worker.on('message', (msg: WorkerMessage) => {
-        if (msg.type === 'ready') next();
-        else if (msg.type === 'result' && msg.index !== undefined) {
-          finish(msg.index, { ok: msg.ok ?? false, error: msg.error, best: msg.best, history: msg.history, seconds: msg.seconds ?? 0, backend: msg.backend });
-          current = undefined;
-          next();
-        }
-      });
-      const onGone = (why: string) => {
-        if (current !== undefined) {
-          finish(current, { ok: false, error: `worker died: ${why}`, seconds: (Date.now() - started) / 1000 });
-          current = undefined;
-          if (queue.length > 0) startWorker();
-        }
-      };
-      worker.on('error', (e) => onGone(e.message));
-      worker.on('exit', (code) => {
-        onGone(`exit code ${code}`);
-        live -= 1;
-        if (live === 0) {
-          // Runs no worker could take (every worker died before starting them).
-          for (const i of queue.splice(0)) finish(i, { ok: false, error: 'no worker left to run it', seconds: 0 });
-          resolve();
-        }
-      });
-    };
-    for (let w = 0; w < nWorkers; w++) startWorker();
-  });
+  const lane = async () => {
+    let thread = new SweepThread(init);
+    try {
+      for (let i = queue.shift(); i !== undefined; i = queue.shift()) {
+        // A thread that died is replaced for the next run (its run is recorded as failed).
+        if (!thread.alive) thread = new SweepThread(init);
+        finish(i, await thread.run({ index: i, config: runs[i].config, outDir: options.outDir ? sweepRunDir(options.outDir, i) : undefined }));
+      }
+    } finally {
+      await thread.terminate();
+    }
+  };
+  await Promise.all(Array.from({ length: nWorkers }, lane));
 }
 
 /** Runs configurations here, one at a time (losses that exist only in this process). */
@@ -321,10 +293,15 @@ async function runInProcess(runs: { config: TrainConfig }[], indices: number[], 
 
 /**
  * Runs every configuration of `spec` and gathers one record per run (see the module comment).
- * Example: `await runSweep({ base: { epochs: 5 }, grid: { loss: ['bce', 'asl'], seed: [0, 1] } }, { data: { kind: 'multifashion', options: { canvasSize: 32 } } })`.
+ * Example: `await runSweep({ base: { epochs: 5 }, grid: { loss: ['bce', 'asl'], seed: [0, 1] } }, { data: { kind: 'multifashion', options: { canvasSize: 32 } } })`;
+ * add `queue: 'redis://:password@host:6379'` to run it on `asl worker` processes instead.
  */
 export async function runSweep(spec: SweepSpec, options: SweepOptions): Promise<SweepResult> {
-  checkOptionKeys(options, ['data', 'workers', 'outDir', 'backend', 'onResult'], 'runSweep');
+  checkOptionKeys(options, ['data', 'workers', 'outDir', 'backend', 'onResult', 'queue'], 'runSweep');
+  if (options.queue !== undefined) {
+    const { runQueuedSweep } = require('./queue/submit') as typeof import('./queue/submit');
+    return runQueuedSweep(spec, options as SweepOptions & { queue: string | QueueSweepOptions });
+  }
   const runs = expandGrid(spec);
   const records: SweepRecord[] = new Array(runs.length);
   let done = 0;
