@@ -14,9 +14,10 @@ import { command as evalCommand } from './commands/eval';
 import { command as losses } from './commands/losses';
 import { command as sweep } from './commands/sweep';
 import { command as train } from './commands/train';
+import { command as worker } from './commands/worker';
 
 /** Every command, in help order. */
-export const COMMANDS: CliCommand[] = [train, evalCommand, sweep, data, losses, bench];
+export const COMMANDS: CliCommand[] = [train, evalCommand, sweep, worker, data, losses, bench];
 
 /** The package version (from its package.json). */
 export function version(): string {
