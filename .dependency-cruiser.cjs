@@ -1,19 +1,18 @@
 /**
  * The import rules of the repository (checked by `npm run check:layers`, part of `npm test`):
  * packages are layers (core ← notebook ← book), the core's folders are layers in the order
- * core ← backend ← {losses, metrics, data} ← train ← analysis ← cli, and nothing imports in a circle.
+ * core ← backend ← {losses, metrics, data} ← train ← cli, and nothing imports in a circle.
  * See ARCHITECTURE.md for the picture.
  */
-const CORE_LAYERS = ['core', 'backend', 'losses', 'metrics', 'data', 'train', 'analysis', 'cli'];
+const CORE_LAYERS = ['core', 'backend', 'losses', 'metrics', 'data', 'train', 'cli'];
 /** What each core folder may NOT import (the folders above it, and its peers). */
 const FORBIDDEN_ABOVE = {
-  core: ['backend', 'losses', 'metrics', 'data', 'train', 'analysis', 'cli'],
-  backend: ['losses', 'metrics', 'data', 'train', 'analysis', 'cli'],
-  losses: ['metrics', 'data', 'train', 'analysis', 'cli'],
-  metrics: ['backend', 'losses', 'data', 'train', 'analysis', 'cli'],
-  data: ['backend', 'losses', 'metrics', 'train', 'analysis', 'cli'],
-  train: ['analysis', 'cli'],
-  analysis: ['cli'],
+  core: ['backend', 'losses', 'metrics', 'data', 'train', 'cli'],
+  backend: ['losses', 'metrics', 'data', 'train', 'cli'],
+  losses: ['metrics', 'data', 'train', 'cli'],
+  metrics: ['backend', 'losses', 'data', 'train', 'cli'],
+  data: ['backend', 'losses', 'metrics', 'train', 'cli'],
+  train: ['cli'],
 };
 
 module.exports = {

@@ -4,8 +4,8 @@
  * Areas, each a folder with its own index, layered bottom-up (a folder imports only from the ones
  * before it; see ARCHITECTURE.md): `core` (checks, strict options, seeded random numbers, rich text),
  * `backend` (tfjs backend start-up, wasm kernels), `losses` (ASL and the multi-label loss zoo),
- * `metrics` (mAP and friends), `data` (datasets and loaders), `train` (the training engine, sweeps),
- * `analysis` (gradient share). Figures, notebook display and the Jupyter kernel are the
+ * `metrics` (mAP and friends), `data` (datasets and loaders), `train` (the training engine, sweeps,
+ * callbacks such as the gradient-share tracker), `cli`. Figures, notebook display and the Jupyter kernel are the
  * `asl-workbook-notebook` package's. This file is the package's public surface: what users call.
  */
 // core
@@ -22,4 +22,8 @@ export * from './losses';
 export * from './metrics';
 export * from './data';
 export * from './train';
-export * from './analysis';
+// looking inside training: where the gradient comes from
+export { gradientShare } from './losses/gradient-share';
+export type { GradientShare } from './losses/gradient-share';
+export { GradientShareTracker } from './train/gradient-share-tracker';
+export type { GradientShareRecord } from './train/gradient-share-tracker';

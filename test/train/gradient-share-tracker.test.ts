@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { AslInputError, GradientShareTracker, trainModel } from '../../lib/index';
 import { assertClose, setupBackend } from '../helpers';
-import { syntheticVectors } from '../train/synthetic';
+import { syntheticVectors } from './synthetic';
 
 before(setupBackend);
 

@@ -13,8 +13,8 @@ import type * as tf from '../core/tf';
 import { fail } from '../core/errors';
 import { createLoss } from '../losses/registry';
 import type { LossLike, MultiLabelLoss } from '../losses/types';
-import type { BatchEndInfo, TrainingCallback } from '../train/events';
-import { gradientShare } from './gradient-share';
+import type { BatchEndInfo, TrainingCallback } from './events';
+import { gradientShare } from '../losses/gradient-share';
 
 /** One iteration of {@link GradientShareTracker}. */
 export interface GradientShareRecord {
