@@ -31,6 +31,8 @@ export const CONFIG_OPTIONS: OptionSpecs = {
   config: { type: 'string', kind: 'path', value: 'FILE', description: 'a TrainConfig JSON file (flags override it)' },
   task: { type: 'string', choices: ['multi-label', 'single-label'], description: `the task (default ${TRAIN_DEFAULTS.task})` },
   model: { type: 'string', choices: ZOO_MODEL_NAMES, description: 'zoo model (default reference-cnn for images, text-mlp for vectors)' },
+  pretrained: { type: 'string', kind: 'path', value: 'DIR', description: 'fine-tune a pretrained backbone (a tfjs Layers model folder) with a new head' },
+  'freeze-backbone': { type: 'boolean', description: 'with --pretrained: train the new head only' },
   loss: { type: 'string', value: 'NAME', description: `a registered loss (default ${String(TRAIN_DEFAULTS.loss)}); see 'asl losses'` },
   'loss-params': { type: 'string', value: 'K=V,…', description: 'loss parameters, e.g. gammaNeg=4,clip=0.05 (lists as 1;2;3)' },
   epochs: { type: 'string', kind: 'positive-int', value: 'N', description: `epochs (default ${TRAIN_DEFAULTS.epochs})` },
@@ -126,7 +128,15 @@ export function applyConfigFlags(p: ParsedArgs, base: TrainConfig, skip: Readonl
     config.loss = { name, params };
   }
   if (has('task')) config.task = p.string('task');
-  if (has('model')) config.model = { zoo: p.string('model') };
+  if (has('model') || has('pretrained') || has('freeze-backbone')) {
+    if (has('freeze-backbone') && !has('pretrained') && !(base.model && base.model.pretrained)) throw new UsageError('--freeze-backbone needs --pretrained');
+    config.model = {
+      ...(base.model ?? {}),
+      ...(has('model') ? { zoo: p.string('model') } : base.model ? {} : { zoo: 'bn-cnn' }),
+      ...(has('pretrained') ? { pretrained: p.string('pretrained') } : {}),
+      ...(has('freeze-backbone') ? { freezeBackbone: true } : {}),
+    };
+  }
   if (has('epochs')) config.epochs = p.number('epochs');
   if (has('batch-size')) config.batchSize = p.number('batch-size');
   if (has('lr')) config.lr = p.number('lr');

@@ -38,6 +38,12 @@ const modelSchema = z
     hidden: z.array(positiveInt).optional(),
     channels: z.array(positiveInt).optional(),
     dropout: z.number().min(0).lt(1).optional(),
+    /** A pretrained backbone (tfjs Layers model folder or model.json) to fine-tune with a new multi-label head. */
+    pretrained: z.string().min(1).optional(),
+    /** The layer whose output feeds the new head (default: the backbone's last hidden layer). */
+    cutAt: z.string().min(1).optional(),
+    /** Train the head only. */
+    freezeBackbone: z.boolean().optional(),
   })
   .strict();
 

@@ -30,7 +30,7 @@ import { evaluateModel, type Evaluation } from './evaluate';
 import { throwIfInterrupted, type EpochRecord, type TrainingCallback } from './events';
 import { TrainingHistory, TrainingResult } from './history';
 import { setTrainingStep } from './layers';
-import { buildZooModel } from './models';
+import { modelForConfig } from './model-for';
 import { TrainingOptimizer, trainableWeightsOf } from './optimizer';
 import { createTrainingProgress, PROGRESS_MODES, type ProgressMode } from './progress';
 import { RunFolder } from './run-folder';
@@ -79,11 +79,6 @@ export class TrainingDivergedError extends Error {
 
 const TRAIN_OPTION_KEYS = ['data', 'model', 'outDir', 'resume', 'callbacks', 'progress', 'keepModel', 'signal'];
 
-function modelFor(config: ResolvedTrainConfig, data: DatasetSplits): tf.LayersModel {
-  const shape = data.train.inputShape;
-  const spec = config.model ?? { zoo: shape.length === 3 ? 'reference-cnn' : 'text-mlp' };
-  return buildZooModel(spec.zoo, { inputShape: shape, numClasses: data.train.classNames.length, seed: config.seed, hidden: spec.hidden, channels: spec.channels, dropout: spec.dropout });
-}
 
 /** The loss as a run folder records it: `{ name, params }` (complete parameters), plus `module` when the spec had one. */
 export function recordedLossSpec(loss: LossLike): LossSpec {
@@ -132,7 +127,7 @@ export async function trainModel(config: TrainConfig, options: TrainOptions): Pr
   }
   const progress = typeof options.progress === 'object' ? options.progress : createTrainingProgress(options.progress ?? 'auto');
   const callbacks = [...(options.callbacks ?? []), progress];
-  const model = options.model ?? modelFor(c, data);
+  const model = options.model ?? (await modelForConfig(c, data.train.inputShape, data.train.classNames.length));
   const weights = trainableWeightsOf(model);
   const optimizer = new TrainingOptimizer(c.optimizer, weights);
   const ema = c.ema ? new ModelEma(model, c.ema) : undefined;

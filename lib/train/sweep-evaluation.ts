@@ -13,7 +13,7 @@ import { fail } from '../core/errors';
 import type { MultiLabelDataset } from '../data/types';
 import { multiLabelReport } from '../metrics/report';
 import { precisionRecallCurves } from '../metrics/pr-curve';
-import { buildZooModel } from './models';
+import { modelForConfig } from './model-for';
 import { expandGrid, type SweepSpec } from './sweep';
 import { evaluateModel } from './evaluate';
 import { loadCheckpointWeights } from './train-state';
@@ -76,8 +76,7 @@ export async function evaluateSweepRuns(
     const file = path.join(outDir, `run-${String(i).padStart(3, '0')}`, 'checkpoints', 'best.ckpt');
     if (!fs.existsSync(file)) fail(fn, 'outDir', `run ${i} has no best checkpoint at ${file} (did it fail?)`);
     const c = resolveTrainConfig(runs[i].config);
-    const zoo = c.model ?? { zoo: dataset.inputShape.length === 3 ? 'reference-cnn' : 'text-mlp' };
-    const model = buildZooModel(zoo.zoo, { inputShape: dataset.inputShape, numClasses: k, seed: c.seed, hidden: zoo.hidden, channels: zoo.channels, dropout: zoo.dropout });
+    const model = await modelForConfig(c, dataset.inputShape, k);
     try {
       loadCheckpointWeights(model, file);
       const e = await evaluateModel(model, dataset, { batchSize: 256 });

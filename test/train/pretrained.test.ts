@@ -37,9 +37,27 @@ describe('pretrained backbones from disk', () => {
     frozen.dispose();
   });
 
+  it('fine-tunes a backbone named in the config (model.pretrained): the trainer, sweep evaluation and asl eval rebuild it', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'asl-backbone-cfg-'));
+    const backbone = buildZooModel('bn-cnn', { inputShape: [8, 8, 1], numClasses: 5, seed: 3, channels: [4, 8] });
+    await saveLayersModelToDisk(backbone, dir);
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'asl-finetune-'));
+    const r = await trainModel({ loss: 'bce', model: { zoo: 'bn-cnn', pretrained: dir }, epochs: 2, batchSize: 16, lr: 1e-2 }, { data: syntheticImages(), outDir: out, progress: 'none' });
+    assert.deepEqual(r.model!.outputs[0].shape, [null, 2], 'a new head for the 2 classes');
+    // The backbone's first kernel started from the saved weights (then moved with training).
+    assert.equal(r.model!.layers[1].getWeights()[0].shape.join(','), backbone.layers[0].getWeights()[0].shape.join(','));
+    const { modelForConfig } = await import('../../lib/train/model-for');
+    const { resolveTrainConfig } = await import('../../lib/index');
+    const rebuilt = await modelForConfig(resolveTrainConfig({ model: { zoo: 'bn-cnn', pretrained: dir } }), [8, 8, 1], 2);
+    assert.equal(rebuilt.countParams(), r.model!.countParams());
+    r.model!.dispose();
+    rebuilt.dispose();
+    backbone.dispose();
+  });
+
   it('explains a missing or broken model folder', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'asl-backbone-'));
-    await assert.rejects(loadLayersModelFromDisk(dir), /no model.json/);
+    await assert.rejects(loadLayersModelFromDisk(dir), /has no model.json/);
     fs.writeFileSync(path.join(dir, 'model.json'), JSON.stringify({ modelTopology: {}, weightsManifest: [{ paths: ['missing.bin'], weights: [] }] }));
     await assert.rejects(loadLayersModelFromDisk(dir), /missing/);
   });

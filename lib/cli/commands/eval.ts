@@ -33,12 +33,10 @@ export const command: CliCommand = {
     const { readJsonFile } = await import('../../data/json-file');
     const { evaluateModel } = await import('../../train/evaluate');
     const { loadCheckpointWeights } = await import('../../train/train-state');
-    const { buildZooModel } = await import('../../train/models');
+    const { modelForConfig } = await import('../../train/model-for');
     await initBackend();
     const data = await loadDatasetRef(readJsonFile(path.join(dir, 'data.json'), 'asl eval') as never);
-    const shape = data.train.inputShape;
-    const spec = config.model ?? { zoo: shape.length === 3 ? 'reference-cnn' : 'text-mlp' };
-    const model = buildZooModel(spec.zoo, { inputShape: shape, numClasses: data.train.classNames.length, seed: config.seed, hidden: spec.hidden, channels: spec.channels, dropout: spec.dropout });
+    const model = await modelForConfig(config, data.train.inputShape, data.train.classNames.length);
     try {
       loadCheckpointWeights(model, file);
       const batchSize = p.number('batch-size') ?? 256;
