@@ -10,7 +10,7 @@
  * Kernels that run other kernels through the engine are not double-counted (tfjs' `…__op` wrappers
  * are skipped); a kernel of the workbook that calls other kernels directly counts as one.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../lib/core/tf';
 import { initBackend } from '../lib/backend/select';
 import { benchmarkStep, BENCHMARK_MODELS } from '../lib/train/benchmark';
 import type { BenchmarkModel } from '../lib/train/benchmark';

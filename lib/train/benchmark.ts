@@ -11,7 +11,7 @@
  *   norm → ReLU → maxpool 2] with 16, 32, 64 channels, conv3×3(64) ReLU, global average pool,
  *   dense(80).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf';
 import { binaryCrossEntropy } from '../losses/bce';
 import { activeWasmTrainingFixes, registerWasmTrainingFixes, unregisterWasmTrainingFixes } from '../backend/wasm-fixes';
 import { setWasmSimdKernelsEnabled, setWasmThreads, wasmThreads } from '../backend/simd/backend-heap';
@@ -66,7 +66,7 @@ export function benchmarkStep(kind: BenchmarkModel, options: { fusedOptimizer?: 
   const o = { inputShape: input, numClasses: classes, seed: 1 };
   const model = kind === 'cnn' ? referenceCnn(o) : kind === 'cnn-bn' ? bnCnn(o) : referenceMlp(o);
   const x = tf.randomUniform([batch, ...input], 0, 1, 'float32', 3);
-  const y = tf.tidy(() => tf.randomUniform([batch, classes], 0, 1, 'float32', 4).less(0.3).toFloat());
+  const y = tf.tidy(() => tf.cast(tf.less(tf.randomUniform([batch, classes], 0, 1, 'float32', 4), 0.3), 'float32'));
   const optimizer = new TrainingOptimizer({ name: 'adam', weightDecay: 0, fused: options.fusedOptimizer ?? true }, trainableWeightsOf(model));
   const loss = (logits: tf.Tensor, targets: tf.Tensor) => binaryCrossEntropy(logits, targets) as tf.Scalar;
   return {

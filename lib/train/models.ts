@@ -4,7 +4,7 @@
  * outputs logits `[B, numClasses]` (no sigmoid: the multi-label losses take logits), with weights
  * initialised from `seed` so that the same seed gives the same network.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf';
 import { fail } from '../core/errors';
 import { mixSeeds } from '../core/random';
 import { stepSeededDropout } from './layers';

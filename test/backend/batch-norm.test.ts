@@ -7,7 +7,7 @@
  */
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/core/tf';
 import { initBackend, batchNormTraining, setWasmSimdKernelsEnabled, BATCH_NORM_TRAIN_KERNEL, activeWasmTrainingFixes, unregisterWasmTrainingFixes, registerWasmTrainingFixes } from '../../lib/backend/index';
 import { assertWasmMatchesCpu, randomTensor, valuesOn, assertNear } from './wasm-compare';
 
@@ -33,10 +33,10 @@ function layerStep(shape: number[], seed: number, offset = 0) {
     const w = randomTensor(shape, seed + 3);
     const vars = layer.trainableWeights.map((v) => (v as unknown as { val: tf.Variable }).val);
     const y = layer.apply(x, { training: true }) as tf.Tensor;
-    const { value, grads } = tf.variableGrads(() => (layer.apply(x, { training: true }) as tf.Tensor).mul(w).sum() as tf.Scalar, vars);
-    const gx = tf.grad((xx: tf.Tensor) => (layer.apply(xx, { training: true }) as tf.Tensor).mul(w).sum())(x);
+    const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(layer.apply(x, { training: true }) as tf.Tensor, w)) as tf.Scalar, vars);
+    const gx = tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(layer.apply(xx, { training: true }) as tf.Tensor, w)))(x);
     const inference = layer.apply(x, { training: false }) as tf.Tensor;
-    const out = [y, value, gx, ...vars.map((v) => grads[v.name]), ...layer.getWeights().slice(2).map((t) => t.clone()), inference];
+    const out = [y, value, gx, ...vars.map((v) => grads[v.name]), ...layer.getWeights().slice(2).map((t) => tf.clone(t)), inference];
     for (const v of layer.weights) v.dispose();
     return out;
   };
@@ -77,7 +77,7 @@ describe('fused batch norm (training mode)', () => {
           ({ mean, variance } = tf.moments(x, axes));
           y = tf.batchNorm(x, mean, variance, b, g, 1e-3);
         }
-        return y.mul(randomTensor(shape, 5)).sum().add(mean.mul(randomTensor([C], 6)).sum()).add(variance.mul(randomTensor([C], 7)).sum());
+        return tf.addN([tf.sum(tf.mul(y, randomTensor(shape, 5))), tf.sum(tf.mul(mean, randomTensor([C], 6))), tf.sum(tf.mul(variance, randomTensor([C], 7)))]);
       };
       const args = () => [randomTensor(shape, 10 * i), randomTensor([C], 10 * i + 1, 0.5, 1.5), randomTensor([C], 10 * i + 2)];
       const fused = await assertWasmMatchesCpu(() => tf.grads(lossOf(false))(args()), `composed ${shape.join('×')}`, 2e-4);

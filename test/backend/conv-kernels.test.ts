@@ -6,7 +6,7 @@
  */
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/core/tf';
 import { initBackend, setWasmSimdKernelsEnabled, wasmThreads } from '../../lib/backend/index';
 import { assertWasmMatchesCpu, randomTensor } from './wasm-compare';
 
@@ -84,7 +84,7 @@ describe('direct SIMD convolutions', () => {
     for (const [i, c] of CASES.entries()) {
       await assertWasmMatchesCpu(() => {
         const { x, w, b } = inputs(c, 10 * i + 7);
-        const f = (xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => tf.fused.conv2d({ x: xx as tf.Tensor4D, filter: ww as tf.Tensor4D, strides: c.stride, pad: c.pad, bias: bb, activation: 'relu' }).square().sum();
+        const f = (xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.square(tf.fused.conv2d({ x: xx as tf.Tensor4D, filter: ww as tf.Tensor4D, strides: c.stride, pad: c.pad, bias: bb, activation: 'relu' })));
         return tf.grads(f)([x, w, b]);
       }, `grads of fused conv2d ${name(c)}`, 2e-4);
     }
@@ -93,7 +93,7 @@ describe('direct SIMD convolutions', () => {
     const { x, w, b } = inputs(c, 1);
     const wv = tf.variable(w);
     const info = await tf.profile(() => {
-      const { value, grads } = tf.variableGrads(() => tf.fused.conv2d({ x, filter: wv, strides: 1, pad: 'same', bias: b, activation: 'relu' }).sum() as tf.Scalar, [wv]);
+      const { value, grads } = tf.variableGrads(() => tf.sum(tf.fused.conv2d({ x, filter: wv, strides: 1, pad: 'same', bias: b, activation: 'relu' })) as tf.Scalar, [wv]);
       tf.dispose([value, ...Object.values(grads)]);
     });
     const names = info.kernels.map((k) => k.name);
@@ -108,7 +108,7 @@ describe('direct SIMD convolutions', () => {
       const x = randomTensor([2, 7, 5, 3], 4);
       const y = layer.apply(x) as tf.Tensor;
       const vars = layer.trainableWeights.map((v) => (v as unknown as { val: tf.Variable }).val);
-      const { value, grads } = tf.variableGrads(() => (layer.apply(x) as tf.Tensor).square().mean() as tf.Scalar, vars);
+      const { value, grads } = tf.variableGrads(() => tf.mean(tf.square(layer.apply(x) as tf.Tensor)) as tf.Scalar, vars);
       const out = [y, value, ...vars.map((v) => grads[v.name])];
       for (const v of layer.weights) v.dispose();
       return out;
@@ -122,7 +122,7 @@ describe('direct SIMD convolutions', () => {
       const c = CASES[4];
       await assertWasmMatchesCpu(() => {
         const { x, w, b } = inputs(c, 99);
-        return tf.grads((xx: tf.Tensor, ww: tf.Tensor) => tf.fused.conv2d({ x: xx as tf.Tensor4D, filter: ww as tf.Tensor4D, strides: c.stride, pad: c.pad, bias: b, activation: 'relu' }).sum())([x, w]);
+        return tf.grads((xx: tf.Tensor, ww: tf.Tensor) => tf.sum(tf.fused.conv2d({ x: xx as tf.Tensor4D, filter: ww as tf.Tensor4D, strides: c.stride, pad: c.pad, bias: b, activation: 'relu' })))([x, w]);
       }, 'fallback gradients');
     } finally {
       setWasmSimdKernelsEnabled(true);

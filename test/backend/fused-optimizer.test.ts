@@ -1,6 +1,6 @@
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/core/tf';
 import { initBackend, setWasmSimdKernelsEnabled } from '../../lib/backend/index';
 import { seededRandom } from '../../lib/core/random';
 import { FUSED_ADAM_KERNEL, FUSED_SGD_KERNEL, FUSED_EMA_KERNEL, registerFusedOptimizerKernels } from '../../lib/backend/fixes/fused-optimizer';

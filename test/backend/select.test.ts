@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/core/tf';
 import { BACKEND_ORDER, describeBackend, initBackend, requestedBackend } from '../../lib/index';
 
 test('requestedBackend(env) reads ASL_BACKEND and rejects unknown values', () => {

@@ -4,7 +4,7 @@
  * compare.
  */
 import assert from 'node:assert/strict';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/core/tf';
 import { setWasmThreads, wasmThreads } from '../../lib/backend/index';
 import { seededRandom } from '../../lib/core/random';
 

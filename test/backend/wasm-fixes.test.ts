@@ -4,7 +4,7 @@
  */
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/core/tf';
 import { initBackend, activeWasmTrainingFixes, WASM_FIX_NAMES, setWasmSimdKernelsEnabled, wasmSimdMatMulAvailable } from '../../lib/backend/index';
 import { seededRandom } from '../../lib/core/random';
 import { assertNoLeak } from '../helpers';

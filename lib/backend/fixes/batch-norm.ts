@@ -25,7 +25,7 @@
 import * as tf from '../../core/tf';
 import { batchNormBackward, batchNormForward } from '../simd/batch-norm';
 import type { NormTarget } from '../simd/batch-norm';
-import { heapOf, replaceKernel, restoreKernel } from './kernel-api';
+import { heapOf, registerGradientOnce, replaceKernel, restoreKernel } from './kernel-api';
 import type { KernelArgs, TensorInfoLike, WasmBackendLike } from './kernel-api';
 
 export const BATCH_NORM_TRAIN_KERNEL = 'AslBatchNormTrain';
@@ -41,62 +41,45 @@ function target(backend: WasmBackendLike): NormTarget {
 
 const at = (backend: WasmBackendLike, t: TensorInfoLike) => backend.getMemoryOffset(t.dataId) / 4;
 
-function layout(x: TensorInfoLike): { P: number; C: number } {
+/**
+ * Runs one of the two passes on x (P positions × C channels): allocates the full-size output and
+ * two per-channel outputs, lets `compute` write the first and return the values of the others.
+ */
+function withOutputs(backend: WasmBackendLike, x: TensorInfoLike, compute: (P: number, C: number, out: number) => [ArrayLike<number>, ArrayLike<number>]): TensorInfoLike[] {
   const C = x.shape[x.shape.length - 1];
-  const size = x.shape.reduce((p, d) => p * d, 1);
-  return { C, P: C === 0 ? 0 : size / C };
+  const P = C === 0 ? 0 : x.shape.reduce((p, d) => p * d, 1) / C;
+  const outs = [backend.makeOutput([...x.shape], 'float32'), backend.makeOutput([C], 'float32'), backend.makeOutput([C], 'float32')];
+  const [a, b] = compute(P, C, at(backend, outs[0]));
+  backend.typedArrayFromHeap(outs[1]).set(a);
+  backend.typedArrayFromHeap(outs[2]).set(b);
+  return outs;
 }
 
 function batchNormTrainKernel({ inputs, backend, attrs }: KernelArgs): TensorInfoLike[] {
   const x = inputs.x!;
-  const { P, C } = layout(x);
-  const y = backend.makeOutput([...x.shape], 'float32');
-  const meanOut = backend.makeOutput([C], 'float32');
-  const varianceOut = backend.makeOutput([C], 'float32');
   const gamma = backend.typedArrayFromHeap(inputs.scale!).slice();
   const beta = backend.typedArrayFromHeap(inputs.offset!).slice();
-  const { mean, variance } = batchNormForward(target(backend), at(backend, x), P, C, gamma, beta, attrs.epsilon as number, at(backend, y));
-  backend.typedArrayFromHeap(meanOut).set(mean);
-  backend.typedArrayFromHeap(varianceOut).set(variance);
-  return [y, meanOut, varianceOut];
+  return withOutputs(backend, x, (P, C, y) => {
+    const { mean, variance } = batchNormForward(target(backend), at(backend, x), P, C, gamma, beta, attrs.epsilon as number, y);
+    return [mean, variance];
+  });
 }
 
 function batchNormTrainGradKernel({ inputs, backend, attrs }: KernelArgs): TensorInfoLike[] {
-  const x = inputs.x!;
-  const { P, C } = layout(x);
-  const dx = backend.makeOutput([...x.shape], 'float32');
-  const dscaleOut = backend.makeOutput([C], 'float32');
-  const doffsetOut = backend.makeOutput([C], 'float32');
   const read = (name: string) => {
     const t = inputs[name];
     return t ? backend.typedArrayFromHeap(t).slice() : null;
   };
-  const { dscale, doffset } = batchNormBackward(
-    target(backend),
-    at(backend, x),
-    at(backend, inputs.dy!),
-    P,
-    C,
-    read('mean')!,
-    read('variance')!,
-    read('scale')!,
-    attrs.epsilon as number,
-    read('dmean'),
-    read('dvariance'),
-    at(backend, dx),
-  );
-  backend.typedArrayFromHeap(dscaleOut).set(dscale);
-  backend.typedArrayFromHeap(doffsetOut).set(doffset);
-  return [dx, dscaleOut, doffsetOut];
+  const [mean, variance, scale, dmean, dvariance] = ['mean', 'variance', 'scale', 'dmean', 'dvariance'].map(read);
+  return withOutputs(backend, inputs.x!, (P, C, dx) => {
+    const g = batchNormBackward(target(backend), at(backend, inputs.x!), at(backend, inputs.dy!), P, C, mean!, variance!, scale!, attrs.epsilon as number, dmean, dvariance, dx);
+    return [g.dscale, g.doffset];
+  });
 }
-
-let gradientRegistered = false;
 
 /** The gradient of `AslBatchNormTrain` (registered once; it only runs where the forward kernel ran). */
 function registerBatchNormGradient(): void {
-  if (gradientRegistered) return;
-  gradientRegistered = true;
-  tf.registerGradient({
+  registerGradientOnce({
     kernelName: BATCH_NORM_TRAIN_KERNEL,
     inputsToSave: ['x', 'scale'],
     outputsToSave: [false, true, true],

@@ -18,7 +18,7 @@ import * as tf from '../../core/tf';
 import { directConvApplies, heapConvFilterGrad, heapConvForward, heapConvInputGrad } from '../simd/conv';
 import type { ConvGeometry } from '../simd/conv';
 import { channelTotals } from '../simd/batch-norm';
-import { heapOf, replaceKernel, restoreKernel, sizeOf, transposeInfo, wasmKernel } from './kernel-api';
+import { heapOf, registerGradientOnce, replaceKernel, restoreKernel, sizeOf, transposeInfo, wasmKernel } from './kernel-api';
 import type { KernelArgs, TensorInfoLike, WasmBackendLike, WasmKernelFunc } from './kernel-api';
 import { simdProduct, transposeLastTwoInto } from './mat-mul';
 import { RELU_GRAD_KERNEL } from './relu';
@@ -325,12 +325,8 @@ const fusedConv2dOp: FusedConv2dOp = (args) => {
   return tf.engine().runKernel('FusedConv2D', inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
 };
 
-let gradientRegistered = false;
-
 function registerFusedConv2dGradient(): void {
-  if (gradientRegistered) return;
-  gradientRegistered = true;
-  tf.registerGradient({
+  registerGradientOnce({
     kernelName: 'FusedConv2D',
     inputsToSave: ['x', 'filter'],
     outputsToSave: [true],

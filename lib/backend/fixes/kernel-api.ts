@@ -64,6 +64,18 @@ export function restoreKernel(kernelName: string): void {
   if (original) tf.registerKernel(original);
 }
 
+const gradientsRegistered = new Set<string>();
+
+/**
+ * Registers a gradient once per process. The workbook's gradients stay registered when a fix is
+ * switched off: each checks that its kernels are there and falls back to tfjs' formula otherwise.
+ */
+export function registerGradientOnce(config: tf.GradConfig): void {
+  if (gradientsRegistered.has(config.kernelName)) return;
+  gradientsRegistered.add(config.kernelName);
+  tf.registerGradient(config);
+}
+
 export function sizeOf(shape: readonly number[]): number {
   return shape.reduce((p, d) => p * d, 1);
 }

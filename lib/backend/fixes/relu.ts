@@ -7,7 +7,7 @@
  */
 import * as tf from '../../core/tf';
 import { partsFor, runJobs, splitRange } from '../simd/jobs';
-import { heapOf, replaceKernel, restoreKernel, sizeOf, wasmKernel } from './kernel-api';
+import { heapOf, registerGradientOnce, replaceKernel, restoreKernel, sizeOf, wasmKernel } from './kernel-api';
 import type { KernelArgs, TensorInfoLike, WasmKernelFunc } from './kernel-api';
 
 export const RELU_GRAD_KERNEL = 'AslReluGrad';
@@ -47,13 +47,9 @@ const reluGradWasm: WasmKernelFunc = (args) => {
   return out;
 };
 
-let gradientRegistered = false;
-
 /** Registers `Relu`'s gradient: the fused kernel where the backend has it, tfjs' formula elsewhere. */
 function registerReluGradient(): void {
-  if (gradientRegistered) return;
-  gradientRegistered = true;
-  tf.registerGradient({
+  registerGradientOnce({
     kernelName: 'Relu',
     inputsToSave: ['x'],
     gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {

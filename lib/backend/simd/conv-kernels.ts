@@ -18,7 +18,7 @@
  */
 import { FunctionBuilder } from './wasm-module';
 import type { Local } from './wasm-module';
-import { maddInto, storeTile, tileLocals, zeroTile } from './tile';
+import { microStep, storeTile, tileLocals, zeroTile } from './tile';
 import type { TileShape } from './tile';
 
 /** Register tile of the forward kernel: positions × (4 · nv) output channels. */
@@ -60,13 +60,9 @@ function storeLocals(f: FunctionBuilder): StoreLocals {
   return { r: f.local('i32'), q: f.local('i32'), at: f.local('i32'), sum: f.local('f32'), validRows: f.local('i32'), validCols: f.local('i32'), pc: f.local('i32') };
 }
 
-/** `for (;;) { if (i >= end) break; body(); }` — the caller's body ends the iteration itself. */
+/** `while (i < end) body()` — the body advances `i` itself. */
 function whileLess(f: FunctionBuilder, i: Local, end: Local, body: () => void): void {
-  f.block().loop();
-  f.get(i).get(end).i32GeS().brIf(1);
-  body();
-  f.br(0);
-  f.end().end();
+  f.whileNot(() => f.get(i).get(end).i32GeS(), body);
 }
 
 function convForwardFunction(fma: boolean): FunctionBuilder {
@@ -120,13 +116,10 @@ function convForwardFunction(fma: boolean): FunctionBuilder {
         f.get(ka).set(pa);
         f.get(runLen).set(k);
         f.loop(); // the contiguous run of kW·C taps
-        for (let v = 0; v < t.nv; v++) f.get(kb).v128Load(16 * v).set(bv[v]);
-        for (let r = 0; r < t.mr; r++) {
+        microStep(f, t, acc, bv, x, kb, (r) => {
           f.get(pa);
           if (r > 0) f.get(rowOff[r]).i32Add();
-          f.v128Load32Splat(0).set(x);
-          for (let v = 0; v < t.nv; v++) maddInto(f, acc[r * t.nv + v], x, bv[v], fma);
-        }
+        });
         f.addTo(pa, 4);
         f.addTo(kb, nr * 4);
         f.get(k).i32Const(1).i32Sub().tee(k).brIf(0);
@@ -210,11 +203,7 @@ function convFilterGradFunction(fma: boolean): FunctionBuilder {
             f.get(db).set(pb);
             f.get(outW).set(ox);
             f.loop(); // positions of the row
-            for (let v = 0; v < t.nv; v++) f.get(pb).v128Load(16 * v).set(bv[v]);
-            for (let r = 0; r < t.mr; r++) {
-              f.get(pa).v128Load32Splat(4 * r).set(x);
-              for (let v = 0; v < t.nv; v++) maddInto(f, acc[r * t.nv + v], x, bv[v], fma);
-            }
+            microStep(f, t, acc, bv, x, pb, () => f.get(pa), (r) => 4 * r);
             f.addLocal(pa, colStep);
             f.addLocal(pb, ldy);
             f.get(ox).i32Const(1).i32Sub().tee(ox).brIf(0);

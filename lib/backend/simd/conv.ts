@@ -113,12 +113,20 @@ function slackFloats(colFloats: number, runLen: number, mr: number): number {
   return (mr + 1) * colFloats + runLen + 64;
 }
 
+/** Where the source goes in the padded input: its pixel (y, x) at (top + y·sy, left + x·sx). */
+interface Spread {
+  top: number;
+  left: number;
+  sy: number;
+  sx: number;
+}
+
 /**
- * Y = conv(X, W) (+ bias per output channel) (then ReLU): `x`, `w`, `bias` (0 for none) and `y`
- * are heap addresses of float32 tensors `[batch, inH, inW, inC]`, `[kH, kW, inC, outC]`, `[outC]`,
- * `[batch, outH, outW, outC]`.
+ * The forward kernel over a padded copy of `src` (`g.batch` images of g.inH × g.inW × g.inC,
+ * placed by `spread`), with the filter packed by `pack` (rows `[kH, kW, inC]` × outC columns into
+ * panels), bias (0 for none) and ReLU, into `y` (`[batch, outH, outW, outC]`).
  */
-export function heapConvForward(heap: WasmHeap, g: ConvGeometry, x: number, w: number, bias: number, relu: boolean, y: number): void {
+function directForward(heap: WasmHeap, g: ConvGeometry, src: number, spread: Spread, pack: (f: Float32Array, to: number, taps: number) => void, bias: number, relu: boolean, y: number): void {
   const { H, W } = paddedExtent(g);
   const C = g.inC;
   const taps = g.kH * g.kW * C;
@@ -133,10 +141,10 @@ export function heapConvForward(heap: WasmHeap, g: ConvGeometry, x: number, w: n
   const wp = carve.take(panels * taps * FWD_NR * 4);
   const bp = bias ? carve.take(panels * FWD_NR * 4) : 0;
   const tiles = ranges.map(() => carve.take(tileBytes));
+  padInto(heap, src, g.batch, g.inH, g.inW, C, xp, H, W, spread.top, spread.left, spread.sy, spread.sx);
   const f = new Float32Array(heap.memory.buffer);
-  padInto(heap, x, g.batch, g.inH, g.inW, C, xp, H, W, g.padTop, g.padLeft, 1, 1);
   f.fill(0, xp / 4 + g.batch * H * W * C, xp / 4 + inputFloats);
-  packPanels(f, w / 4, taps, g.outC, FWD_NR, wp / 4);
+  pack(f, wp / 4, taps);
   if (bp) {
     f.fill(0, bp / 4, bp / 4 + panels * FWD_NR);
     f.set(f.subarray(bias / 4, bias / 4 + g.outC), bp / 4);
@@ -147,58 +155,35 @@ export function heapConvForward(heap: WasmHeap, g: ConvGeometry, x: number, w: n
 }
 
 /**
+ * Y = conv(X, W) (+ bias per output channel) (then ReLU): `x`, `w`, `bias` (0 for none) and `y`
+ * are heap addresses of float32 tensors `[batch, inH, inW, inC]`, `[kH, kW, inC, outC]`, `[outC]`,
+ * `[batch, outH, outW, outC]`.
+ */
+export function heapConvForward(heap: WasmHeap, g: ConvGeometry, x: number, w: number, bias: number, relu: boolean, y: number): void {
+  const spread = { top: g.padTop, left: g.padLeft, sy: 1, sx: 1 };
+  directForward(heap, g, x, spread, (f, to, taps) => packPanels(f, w / 4, taps, g.outC, FWD_NR, to), bias, relu, y);
+}
+
+/**
  * dX of Y = conv(X, W), from dY: the stride-1 forward convolution of dY (spread by the stride and
  * shifted by kH − 1 − padTop, kW − 1 − padLeft) with the filter rotated by 180° and its channel
  * axes swapped. Values of dY that the shift puts outside the padded extent reach no input
  * position, so dropping them is exact.
  */
 export function heapConvInputGrad(heap: WasmHeap, g: ConvGeometry, dy: number, w: number, dx: number): void {
-  const top = g.kH - 1 - g.padTop;
-  const left = g.kW - 1 - g.padLeft;
-  const rotated: ConvGeometry = {
-    batch: g.batch,
-    inH: g.inH + g.kH - 1,
-    inW: g.inW + g.kW - 1,
-    inC: g.outC,
-    outH: g.inH,
-    outW: g.inW,
-    outC: g.inC,
-    kH: g.kH,
-    kW: g.kW,
-    strideH: 1,
-    strideW: 1,
-    dilH: 1,
-    dilW: 1,
-    padTop: 0,
-    padLeft: 0,
-  };
-  const { H, W } = paddedExtent(rotated);
-  const C = g.outC;
-  const taps = g.kH * g.kW * C;
-  const panels = Math.ceil(g.inC / FWD_NR);
-  const rows = g.batch * g.inH;
-  const ranges = splitRange(rows, partsFor(heap, rows * g.inW * g.inC * taps));
-  const inputFloats = g.batch * H * W * C + slackFloats(C, g.kW * C, CONV_FORWARD_TILE.mr);
-  const tileBytes = CONV_FORWARD_TILE.mr * FWD_NR * 4;
-  const carve = new Carve(heapScratch(heap, inputFloats * 4 + panels * taps * FWD_NR * 4 + ranges.length * tileBytes + 64 * 4));
-  const dyp = carve.take(inputFloats * 4);
-  const wp = carve.take(panels * taps * FWD_NR * 4);
-  const tiles = ranges.map(() => carve.take(tileBytes));
-  const f = new Float32Array(heap.memory.buffer);
-  padInto(heap, dy, g.batch, g.outH, g.outW, C, dyp, H, W, top, left, g.strideH, g.strideW);
-  f.fill(0, dyp / 4 + g.batch * H * W * C, dyp / 4 + inputFloats);
-  // W'[a, b, o, c] = W[kH−1−a, kW−1−b, c, o]: row (a, b, o) of the rotated filter, column c.
   const { kH, kW, inC, outC } = g;
-  packPanels(f, w / 4, taps, inC, FWD_NR, wp / 4, (r, c) => {
-    const o = r % outC;
-    const ab = (r - o) / outC;
-    const b = ab % kW;
-    const a = (ab - b) / kW;
-    return w / 4 + (((kH - 1 - a) * kW + (kW - 1 - b)) * inC + c) * outC + o;
-  });
-  const rowBytes = W * C * 4;
-  const jobs = ranges.map(([r0, r1], t) => [dyp, H * rowBytes, rowBytes, rowBytes, C * 4, kW * C, kH, wp, taps * FWD_NR * 4, dx, g.inH, g.inW, inC, r0, r1, 0, 0, tiles[t]]);
-  runJobs(heap, 'convForward', jobs);
+  const transposed: ConvGeometry = { ...g, inH: g.outH, inW: g.outW, inC: outC, outH: g.inH, outW: g.inW, outC: inC, strideH: 1, strideW: 1, padTop: 0, padLeft: 0 };
+  const spread = { top: kH - 1 - g.padTop, left: kW - 1 - g.padLeft, sy: g.strideH, sx: g.strideW };
+  // W'[a, b, o, c] = W[kH−1−a, kW−1−b, c, o]: row (a, b, o) of the rotated filter, column c.
+  const pack = (f: Float32Array, to: number, taps: number) =>
+    packPanels(f, w / 4, taps, inC, FWD_NR, to, (r, c) => {
+      const o = r % outC;
+      const ab = (r - o) / outC;
+      const b = ab % kW;
+      const a = (ab - b) / kW;
+      return w / 4 + (((kH - 1 - a) * kW + (kW - 1 - b)) * inC + c) * outC + o;
+    });
+  directForward(heap, transposed, dy, spread, pack, 0, false, dx);
 }
 
 /**

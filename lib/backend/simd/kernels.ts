@@ -17,7 +17,7 @@
 import { FunctionBuilder, assembleModule } from './wasm-module';
 import type { Local } from './wasm-module';
 import { wasmFmaAvailable } from './features';
-import { maddInto, storeTile, tileLocals, zeroTile } from './tile';
+import { microStep, storeTile, tileLocals, zeroTile } from './tile';
 import type { TileShape } from './tile';
 import { webAssemblyApi, isSharedMemory } from './wasm-api';
 import type { WasmMemoryLike, WasmModuleLike } from './wasm-api';
@@ -42,25 +42,17 @@ function partialPanel(
   f: FunctionBuilder,
   o: { base: Local; first: Local; limit: Local; width: number; laneStride: Local; depthStride: Local; depth: Local; dst: Local; p: Local; lane: Local; src: Local },
 ): void {
-  f.i32Const(0).set(o.p);
-  f.block().loop();
-  f.get(o.p).get(o.depth).i32GeS().brIf(1);
-  f.i32Const(0).set(o.lane);
-  f.block().loop();
-  f.get(o.lane).i32Const(o.width).i32GeS().brIf(1);
-  f.get(o.first).get(o.lane).i32Add().get(o.limit).i32LtS().if();
-  f.get(o.base).get(o.first).get(o.lane).i32Add().get(o.laneStride).i32Mul().i32Add().get(o.p).get(o.depthStride).i32Mul().i32Add().set(o.src);
-  f.get(o.dst).get(o.src).f32Load(0).f32Store(0);
-  f.else();
-  f.get(o.dst).f32Const(0).f32Store(0);
-  f.end();
-  f.addTo(o.dst, 4);
-  f.addTo(o.lane, 1);
-  f.br(0);
-  f.end().end();
-  f.addTo(o.p, 1);
-  f.br(0);
-  f.end().end();
+  f.forUp(o.p, o.depth, () => {
+    f.forUp(o.lane, o.width, () => {
+      f.get(o.first).get(o.lane).i32Add().get(o.limit).i32LtS().if();
+      f.get(o.base).get(o.first).get(o.lane).i32Add().get(o.laneStride).i32Mul().i32Add().get(o.p).get(o.depthStride).i32Mul().i32Add().set(o.src);
+      f.get(o.dst).get(o.src).f32Load(0).f32Store(0);
+      f.else();
+      f.get(o.dst).f32Const(0).f32Store(0);
+      f.end();
+      f.addTo(o.dst, 4);
+    });
+  });
 }
 
 /**
@@ -188,11 +180,7 @@ function macroKernelFunction(fma: boolean): FunctionBuilder {
   f.get(panelB).set(kb);
   f.get(kc).set(k);
   f.loop();
-  for (let v = 0; v < GEMM_NV; v++) f.get(kb).v128Load(16 * v).set(bv[v]);
-  for (let row = 0; row < GEMM_MR; row++) {
-    f.get(ka).v128Load32Splat(4 * row).set(x);
-    for (let v = 0; v < GEMM_NV; v++) maddInto(f, acc[row * GEMM_NV + v], x, bv[v], fma);
-  }
+  microStep(f, shape, acc, bv, x, kb, () => f.get(ka), (row) => 4 * row);
   f.addTo(ka, strideA);
   f.addTo(kb, strideB);
   f.get(k).i32Const(1).i32Sub().tee(k).brIf(0);
@@ -280,15 +268,16 @@ function gemmRowsFunction(): FunctionBuilder {
   const i = f.local('i32');
   const mm = f.local('i32');
   f.get(i0).set(i);
-  f.block().loop();
-  f.get(i).get(i1).i32GeS().brIf(1);
-  // mm = min(GEMM_MC, i1 − i)
-  f.i32Const(GEMM_MC).get(i1).get(i).i32Sub().tee(mm).i32Const(GEMM_MC).get(mm).i32LtS().select().set(mm);
-  f.get(mm).get(kc).get(a).get(i).get(rsA).i32Mul().i32Add().get(rsA).get(csA).get(pa).call(PACK_A);
-  f.get(mm).get(nc).get(kc).get(pa).get(pb).get(c).get(i).get(ldc).i32Mul().i32Add().get(ldc).get(accumulate).get(tile).call(MACRO_KERNEL);
-  f.addTo(i, GEMM_MC);
-  f.br(0);
-  f.end().end();
+  f.whileNot(
+    () => f.get(i).get(i1).i32GeS(),
+    () => {
+      // mm = min(GEMM_MC, i1 − i)
+      f.i32Const(GEMM_MC).get(i1).get(i).i32Sub().tee(mm).i32Const(GEMM_MC).get(mm).i32LtS().select().set(mm);
+      f.get(mm).get(kc).get(a).get(i).get(rsA).i32Mul().i32Add().get(rsA).get(csA).get(pa).call(PACK_A);
+      f.get(mm).get(nc).get(kc).get(pa).get(pb).get(c).get(i).get(ldc).i32Mul().i32Add().get(ldc).get(accumulate).get(tile).call(MACRO_KERNEL);
+      f.addTo(i, GEMM_MC);
+    },
+  );
   return f;
 }
 

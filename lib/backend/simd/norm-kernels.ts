@@ -46,13 +46,27 @@ export interface NormKernels {
 
 /** `for (off = 0; off < end; off += 16) body()` over byte offsets. */
 function vectors(f: FunctionBuilder, off: Local, end: Local, body: () => void): void {
-  f.i32Const(0).set(off);
-  f.block().loop();
-  f.get(off).get(end).i32GeS().brIf(1);
-  body();
-  f.addTo(off, 16);
-  f.br(0);
-  f.end().end();
+  f.forUp(off, end, body, 16);
+}
+
+/**
+ * Over `chunks` periods of `period` floats: `body(g)` for every vector offset g (bytes) within the
+ * period, then every pointer of `streams` advances by one period.
+ */
+function periodicPass(f: FunctionBuilder, chunks: Local, period: Local, streams: Local[], body: (g: Local) => void): void {
+  const bytes = f.local('i32');
+  const c = f.local('i32');
+  const g = f.local('i32');
+  f.get(period).i32Const(4).i32Mul().set(bytes);
+  f.get(chunks).set(c);
+  f.whileNot(
+    () => f.get(c).i32Const(0).i32LeS(),
+    () => {
+      vectors(f, g, bytes, () => body(g));
+      for (const p of streams) f.addLocal(p, bytes);
+      f.get(c).i32Const(1).i32Sub().set(c);
+    },
+  );
 }
 
 function sumsFunction(name: string, forward: boolean, fma: boolean): FunctionBuilder {
@@ -109,60 +123,38 @@ function sumsFunction(name: string, forward: boolean, fma: boolean): FunctionBui
 function affineFunction(fma: boolean): FunctionBuilder {
   const f = new FunctionBuilder('bnAffine', Array<'i32'>(6).fill('i32'));
   const [x, y, chunks, period, scale, offset] = f.params;
-  const bytes = f.local('i32');
-  const c = f.local('i32');
-  const g = f.local('i32');
   const v = f.local('v128');
   const s = f.local('v128');
   const o = f.local('v128');
-  f.get(period).i32Const(4).i32Mul().set(bytes);
-  f.get(chunks).set(c);
-  f.block().loop();
-  f.get(c).i32Const(0).i32LeS().brIf(1);
-  vectors(f, g, bytes, () => {
-    f.get(x).get(g).i32Add().v128Load().set(v);
-    f.get(scale).get(g).i32Add().v128Load().set(s);
-    f.get(offset).get(g).i32Add().v128Load().set(o);
+  const load = (base: Local, g: Local, into: Local) => f.get(base).get(g).i32Add().v128Load().set(into);
+  periodicPass(f, chunks, period, [x, y], (g) => {
+    load(x, g, v);
+    load(scale, g, s);
+    load(offset, g, o);
     maddInto(f, o, v, s, fma);
     f.get(y).get(g).i32Add().get(o).v128Store();
   });
-  f.addLocal(x, bytes);
-  f.addLocal(y, bytes);
-  f.get(c).i32Const(1).i32Sub().set(c);
-  f.br(0);
-  f.end().end();
   return f;
 }
 
 function backwardFunction(fma: boolean): FunctionBuilder {
   const f = new FunctionBuilder('bnBackward', Array<'i32'>(9).fill('i32'));
   const [x, dy, dx, chunks, period, k1, k2, k3, mean] = f.params;
-  const bytes = f.local('i32');
-  const c = f.local('i32');
-  const g = f.local('i32');
   const r = f.local('v128');
   const a = f.local('v128');
   const b = f.local('v128');
-  f.get(period).i32Const(4).i32Mul().set(bytes);
-  f.get(chunks).set(c);
-  f.block().loop();
-  f.get(c).i32Const(0).i32LeS().brIf(1);
-  vectors(f, g, bytes, () => {
-    f.get(k3).get(g).i32Add().v128Load().set(r);
-    f.get(dy).get(g).i32Add().v128Load().set(a);
-    f.get(k1).get(g).i32Add().v128Load().set(b);
+  const load = (base: Local, g: Local) => f.get(base).get(g).i32Add().v128Load();
+  periodicPass(f, chunks, period, [x, dy, dx], (g) => {
+    load(k3, g).set(r);
+    load(dy, g).set(a);
+    load(k1, g).set(b);
     maddInto(f, r, a, b, fma);
-    f.get(x).get(g).i32Add().v128Load().get(mean).get(g).i32Add().v128Load().f32x4Sub().set(a);
-    f.get(k2).get(g).i32Add().v128Load().set(b);
+    load(x, g);
+    load(mean, g).f32x4Sub().set(a);
+    load(k2, g).set(b);
     maddInto(f, r, a, b, fma);
     f.get(dx).get(g).i32Add().get(r).v128Store();
   });
-  f.addLocal(x, bytes);
-  f.addLocal(dy, bytes);
-  f.addLocal(dx, bytes);
-  f.get(c).i32Const(1).i32Sub().set(c);
-  f.br(0);
-  f.end().end();
   return f;
 }
 

@@ -29,6 +29,19 @@ export function zeroTile(f: FunctionBuilder, acc: Local[]): void {
 }
 
 /**
+ * One k of the micro-kernel: the row of B (nv vectors at `b`), then for each tile row r the
+ * splat of A's element (`pushA(r)` pushes its address, read at byte `offsetA(r)`) times that row.
+ */
+export function microStep(f: FunctionBuilder, t: TileShape, acc: Local[], bv: Local[], x: Local, b: Local, pushA: (r: number) => void, offsetA: (r: number) => number = () => 0): void {
+  for (let v = 0; v < t.nv; v++) f.get(b).v128Load(16 * v).set(bv[v]);
+  for (let r = 0; r < t.mr; r++) {
+    pushA(r);
+    f.v128Load32Splat(offsetA(r)).set(x);
+    for (let v = 0; v < t.nv; v++) maddInto(f, acc[r * t.nv + v], x, bv[v], t.fma);
+  }
+}
+
+/**
  * Stores the tile at `out` (row stride `ld` bytes): `C = acc`, or `C += acc` where `accumulate`
  * (a constant or an i32 local, non-zero = accumulate). Only `validRows` × `validCols` elements are
  * written; a partial tile goes through `tile` (mr · nr floats of scratch). Clobbers `out`.
@@ -67,25 +80,23 @@ export function storeTile(
   );
   f.else();
   for (let row = 0; row < mr; row++) for (let v = 0; v < nv; v++) f.get(o.tile).get(o.acc[row * nv + v]).v128Store(16 * (row * nv + v));
+  // r < validRows && r < mr, q < validCols && q < nr
+  const below = (i: Local, valid: Local, max: number) => () => f.get(i).get(valid).i32GeS().get(i).i32Const(max).i32GeS().i32Or();
   f.i32Const(0).set(o.r);
-  f.block().loop();
-  f.get(o.r).get(o.validRows).i32GeS().get(o.r).i32Const(mr).i32GeS().i32Or().brIf(1);
-  f.i32Const(0).set(o.q);
-  f.block().loop();
-  f.get(o.q).get(o.validCols).i32GeS().get(o.q).i32Const(nr).i32GeS().i32Or().brIf(1);
-  // sum = tile[r][q] (+ C[r][q])
-  f.get(o.tile).get(o.r).i32Const(nr).i32Mul().get(o.q).i32Add().i32Const(4).i32Mul().i32Add().f32Load(0).set(o.sum);
-  f.get(o.out).get(o.r).get(o.ld).i32Mul().i32Add().get(o.q).i32Const(4).i32Mul().i32Add().set(o.at);
-  accumulateIf(
-    () => f.get(o.sum).get(o.at).f32Load(0).f32Add().set(o.sum),
-    () => undefined,
-  );
-  f.get(o.at).get(o.sum).f32Store(0);
-  f.addTo(o.q, 1);
-  f.br(0);
-  f.end().end();
-  f.addTo(o.r, 1);
-  f.br(0);
-  f.end().end();
+  f.whileNot(below(o.r, o.validRows, mr), () => {
+    f.i32Const(0).set(o.q);
+    f.whileNot(below(o.q, o.validCols, nr), () => {
+      // sum = tile[r][q] (+ C[r][q])
+      f.get(o.tile).get(o.r).i32Const(nr).i32Mul().get(o.q).i32Add().i32Const(4).i32Mul().i32Add().f32Load(0).set(o.sum);
+      f.get(o.out).get(o.r).get(o.ld).i32Mul().i32Add().get(o.q).i32Const(4).i32Mul().i32Add().set(o.at);
+      accumulateIf(
+        () => f.get(o.sum).get(o.at).f32Load(0).f32Add().set(o.sum),
+        () => undefined,
+      );
+      f.get(o.at).get(o.sum).f32Store(0);
+      f.addTo(o.q, 1);
+    });
+    f.addTo(o.r, 1);
+  });
   f.end();
 }

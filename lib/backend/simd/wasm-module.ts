@@ -111,6 +111,34 @@ export class FunctionBuilder {
   return(): this {
     return this.op(0x0f);
   }
+  /**
+   * `while (true) { exit(); if (popped) break; body(); }`: `exit` pushes an i32 that is non-zero to
+   * leave; `body` does the iteration's work, counter updates included.
+   */
+  whileNot(exit: () => void, body: () => void): this {
+    this.block().loop();
+    exit();
+    this.brIf(1);
+    body();
+    this.br(0);
+    return this.end().end();
+  }
+  /** `for (i = 0; i < limit; i += step) body()` with a local or constant limit (signed compare). */
+  forUp(i: Local, limit: Local | number, body: () => void, step = 1): this {
+    this.i32Const(0).set(i);
+    return this.whileNot(
+      () => {
+        this.get(i);
+        if (typeof limit === 'number') this.i32Const(limit);
+        else this.get(limit);
+        this.i32GeS();
+      },
+      () => {
+        body();
+        this.addTo(i, step);
+      },
+    );
+  }
   /** Calls the module's function number `index` (its position in {@link assembleModule}'s list). */
   call(index: number): this {
     return this.op(0x10, ...unsignedLeb(index));
