@@ -65,32 +65,19 @@ function whileLess(f: FunctionBuilder, i: Local, end: Local, body: () => void): 
   f.whileNot(() => f.get(i).get(end).i32GeS(), body);
 }
 
+/** A kernel with an 18-i32 signature built around one register tile: its builder and tile locals. */
+function tileKernel(name: string, tile: { mr: number; nv: number }, fma: boolean) {
+  const t: TileShape = { ...tile, fma };
+  const f = new FunctionBuilder(name, Array<'i32'>(18).fill('i32'));
+  return { f, t, nr: 4 * t.nv, x: f.local('v128'), bv: f.locals('v128', t.nv), acc: tileLocals(f, t), s: storeLocals(f) };
+}
+
 function convForwardFunction(fma: boolean): FunctionBuilder {
-  const t: TileShape = { ...CONV_FORWARD_TILE, fma };
-  const nr = 4 * t.nv;
-  const f = new FunctionBuilder('convForward', Array<'i32'>(18).fill('i32'));
+  const { f, t, nr, x, bv, acc, s } = tileKernel('convForward', CONV_FORWARD_TILE, fma);
   const [xp, imgStepX, rowStepX, khStep, colStep, runLen, kH, w, panelBytes, y, outH, outW, outC, r0, r1, bias, relu, tile] = f.params;
-  const row = f.local('i32');
-  const n = f.local('i32');
-  const xrow = f.local('i32');
-  const yrow = f.local('i32');
-  const ldy = f.local('i32');
-  const j = f.local('i32');
-  const wpanel = f.local('i32');
-  const ox = f.local('i32');
-  const a0 = f.local('i32');
-  const kb = f.local('i32');
-  const kh = f.local('i32');
-  const ka = f.local('i32');
-  const k = f.local('i32');
-  const pa = f.local('i32');
-  const tileStep = f.local('i32');
-  const rowOff = Array.from({ length: t.mr }, () => f.local('i32'));
-  const x = f.local('v128');
+  const [row, n, xrow, yrow, ldy, j, wpanel, ox, a0, kb, kh, ka, k, pa, tileStep] = f.locals('i32', 15);
+  const rowOff = f.locals('i32', t.mr);
   const zero = f.local('v128');
-  const bv = Array.from({ length: t.nv }, () => f.local('v128'));
-  const acc = tileLocals(f, t);
-  const s = storeLocals(f);
 
   for (let r = 1; r < t.mr; r++) f.get(colStep).i32Const(r).i32Mul().set(rowOff[r]);
   f.get(colStep).i32Const(t.mr).i32Mul().set(tileStep);
@@ -153,30 +140,9 @@ function convForwardFunction(fma: boolean): FunctionBuilder {
 }
 
 function convFilterGradFunction(fma: boolean): FunctionBuilder {
-  const t: TileShape = { ...CONV_FILTER_TILE, fma };
-  const nr = 4 * t.nv;
-  const f = new FunctionBuilder('convFilterGrad', Array<'i32'>(18).fill('i32'));
+  const { f, t, nr, x, bv, acc, s } = tileKernel('convFilterGrad', CONV_FILTER_TILE, fma);
   const [xp, imgStepX, rowStepX, khStep, colStep, runLen, kH, dy, ldy, outC, outH, outW, rowsPerBlock, n0, n1, dw, ldw, tile] = f.params;
-  const n = f.local('i32');
-  const oyb = f.local('i32');
-  const rows = f.local('i32');
-  const xblock = f.local('i32');
-  const dyblock = f.local('i32');
-  const dyRow = f.local('i32');
-  const j = f.local('i32');
-  const kh = f.local('i32');
-  const xkh = f.local('i32');
-  const tt = f.local('i32');
-  const xa = f.local('i32');
-  const db = f.local('i32');
-  const rr = f.local('i32');
-  const pa = f.local('i32');
-  const pb = f.local('i32');
-  const ox = f.local('i32');
-  const x = f.local('v128');
-  const bv = Array.from({ length: t.nv }, () => f.local('v128'));
-  const acc = tileLocals(f, t);
-  const s = storeLocals(f);
+  const [n, oyb, rows, xblock, dyblock, dyRow, j, kh, xkh, tt, xa, db, rr, pa, pb, ox] = f.locals('i32', 16);
 
   f.get(outW).get(ldy).i32Mul().set(dyRow);
   f.get(n0).set(n);

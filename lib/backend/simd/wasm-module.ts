@@ -76,6 +76,11 @@ export class FunctionBuilder {
     return { index, type };
   }
 
+  /** Declares `count` new locals of `type`. */
+  locals(type: ValueType, count: number): Local[] {
+    return Array.from({ length: count }, () => this.local(type));
+  }
+
   private op(...bytes: number[]): this {
     this.code.push(...bytes);
     return this;
