@@ -26,7 +26,7 @@ import type { ConvKernels } from './conv-kernels';
 import { normKernelFunctions } from './norm-kernels';
 import type { NormKernels } from './norm-kernels';
 
-/** Rows per register block of the micro-kernel. */
+/** Rows per register block of the micro-kernel (4: one f32x4 of a transposed A, see packA). */
 export const GEMM_MR = 4;
 /** f32x4 vectors per register-block row. */
 const GEMM_NV = 2;
@@ -68,7 +68,35 @@ function packAFunction(): FunctionBuilder {
   const r = f.local('i32');
   const rows = Array.from({ length: GEMM_MR }, () => f.local('i32'));
   const src = f.local('i32');
+  const full = f.local('i32');
+  const d = f.local('i32');
+  const panelBytes = f.local('i32');
   f.i32Const(0).set(i);
+  // Transposed A (rows contiguous: rsA = 4): a panel's GEMM_MR (= 4) values at one p are one
+  // vector of the source, so full panels are packed p-outer with vector copies, reading the source
+  // row by row (column-wise reads with a power-of-two stride thrash the L1 cache).
+  f.get(rsA).i32Const(4).i32Eq().if();
+  {
+    f.get(mc).i32Const(-GEMM_MR).i32And().set(full);
+    f.get(kc).i32Const(4 * GEMM_MR).i32Mul().set(panelBytes);
+    f.forUp(p, kc, () => {
+      f.get(a).get(p).get(csA).i32Mul().i32Add().set(src);
+      f.get(dst).get(p).i32Const(4 * GEMM_MR).i32Mul().i32Add().set(d);
+      f.forUp(
+        r,
+        full,
+        () => {
+          f.get(d).get(src).v128Load().v128Store();
+          f.addTo(src, 16);
+          f.addLocal(d, panelBytes);
+        },
+        GEMM_MR,
+      );
+    });
+    f.get(full).set(i);
+    f.get(dst).get(full).get(kc).i32Mul().i32Const(4).i32Mul().i32Add().set(dst);
+  }
+  f.end();
   f.block().loop();
   f.get(i).get(mc).i32GeS().brIf(1);
   f.get(mc).get(i).i32Sub().i32Const(GEMM_MR).i32GeS().if();
