@@ -16,8 +16,11 @@
  * /usr/bin/python3 three ways: one thread (OMP_NUM_THREADS=OPENBLAS_NUM_THREADS=1 and
  * torch.set_num_threads(1)), its default threads (as a user would run it; here torch reports 1
  * thread but OpenBLAS may use every core), and all cores (torch.set_num_threads(cores)).
+ * The machine is shared: each round also reports how many cores other processes kept busy while
+ * tfjs ran (from /proc/stat), since two threads lose most of their gain when a core is taken.
  */
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { initBackend } from '../lib/backend/select';
@@ -71,6 +74,31 @@ const torchIps = (t: TorchRun | { error: string } | undefined, k: BenchmarkModel
 interface Round {
   tfjs: Partial<Record<BenchmarkModel, TrainingThroughput>>;
   torch?: TorchRun | { error: string };
+  /** Cores other processes kept busy while tfjs ran (Linux /proc/stat; NaN elsewhere). */
+  otherCores: number;
+}
+
+/** Busy CPU seconds of the whole machine so far (Linux), or NaN. */
+function machineBusySeconds(): number {
+  try {
+    const fields = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const idle = fields[3] + (fields[4] ?? 0);
+    return (fields.reduce((a, b) => a + b, 0) - idle) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Runs `f` and says how many cores other processes used meanwhile (busy time not ours, per second). */
+function withContention<T>(f: () => T): { value: T; otherCores: number } {
+  const busy0 = machineBusySeconds();
+  const own0 = process.cpuUsage();
+  const t0 = performance.now();
+  const value = f();
+  const wall = (performance.now() - t0) / 1000;
+  const own = process.cpuUsage(own0);
+  const others = machineBusySeconds() - busy0 - (own.user + own.system) / 1e6;
+  return { value, otherCores: Math.max(0, others / wall) };
 }
 
 async function main() {
@@ -83,12 +111,23 @@ async function main() {
   for (let r = 0; r < ROUNDS; r++) {
     const torch = withTorch ? pytorch('one') : undefined;
     const tfjs: Round['tfjs'] = {};
-    for (const k of MODELS) tfjs[k] = measureTrainingThroughput(k, STEPS, WARMUP);
-    rounds.push({ tfjs, torch });
+    const { otherCores } = withContention(() => {
+      for (const k of MODELS) tfjs[k] = measureTrainingThroughput(k, STEPS, WARMUP);
+    });
+    rounds.push({ tfjs, torch, otherCores });
     const line = MODELS.map((k) => `${k} ${tfjs[k]!.imagesPerSecond.toFixed(1)} (pytorch 1 thread ${torchIps(torch, k).toFixed(1)}, ratio ${(tfjs[k]!.imagesPerSecond / torchIps(torch, k)).toFixed(3)})`).join('; ');
-    log(`  round ${r + 1} img/s: ${line}`);
+    log(`  round ${r + 1} img/s: ${line}; other processes busy ${otherCores.toFixed(2)} cores`);
   }
-  const result: Record<string, unknown> = { backend: choice.backend, threads: wasmThreads(), fma: wasmFmaAvailable(), rounds: ROUNDS, steps: STEPS, warmup: WARMUP, fixes: activeWasmTrainingFixes() };
+  const result: Record<string, unknown> = {
+    backend: choice.backend,
+    threads: wasmThreads(),
+    fma: wasmFmaAvailable(),
+    rounds: ROUNDS,
+    steps: STEPS,
+    warmup: WARMUP,
+    fixes: activeWasmTrainingFixes(),
+    otherCoresPerRound: rounds.map((r) => r.otherCores),
+  };
   for (const k of MODELS) {
     const ips = median(rounds.map((r) => r.tfjs[k]!.imagesPerSecond));
     result[k] = { imagesPerSecond: ips, msPerStep: median(rounds.map((r) => r.tfjs[k]!.msPerStep)), steps: STEPS };
