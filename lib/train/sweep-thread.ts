@@ -10,8 +10,22 @@ import { Worker } from 'node:worker_threads';
 import type { DatasetRef } from '../data/dataset-ref';
 import type { TrainConfig } from './config';
 import type { EpochRecord } from './events';
-import type { RunOutcome } from './sweep';
 import type { BestEpoch } from './train-state';
+
+/** What a finished run reports back (from a training thread, an in-process run, a run folder's report.json or a queue job). */
+export interface RunOutcome {
+  ok: boolean;
+  error?: string;
+  best?: BestEpoch;
+  history?: EpochRecord[];
+  seconds: number;
+  backend?: string;
+  reused?: boolean;
+  /** Queue runs: where the run trained (host and run folder there) and how often it was started. */
+  host?: string;
+  runDir?: string;
+  attempts?: number;
+}
 
 /** What a thread is started with: the data every run of it trains on, and its backend. */
 export interface SweepThreadInit {

@@ -59,7 +59,14 @@ export const command: CliCommand = {
       if (signals === 1) {
         console.log(`[${worker.name}] ${signal}: taking no new jobs, finishing the running ones (${signal} again stops them now)`);
         void worker.close();
-      } else void worker.close(true);
+      } else {
+        void worker.close(true);
+        // Putting the jobs back needs Redis; when it cannot be reached, leave them to the stall check.
+        setTimeout(() => {
+          console.error(`[${worker.name}] could not stop cleanly within 5 s (is Redis reachable?); exiting, the running jobs go back to the queue after the stall timeout`);
+          process.exit(1);
+        }, 5000).unref();
+      }
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);

@@ -21,6 +21,8 @@ export interface QueueConnection {
   queue(name: string): BullMQ.Queue;
   /** Text without the password. */
   scrub(text: string): string;
+  /** Logs a connection error (without the password), at most every 30 s: ioredis reconnects meanwhile. */
+  reportError(e: Error): void;
   close(): Promise<void>;
 }
 
@@ -68,6 +70,7 @@ export async function connectQueue(url: string, fn: string, log: (line: string) 
       return q;
     },
     scrub: (text) => scrubSecret(text, address),
+    reportError: onError,
     async close() {
       for (const c of [...extra, client]) {
         await c.quit().catch(() => c.disconnect());

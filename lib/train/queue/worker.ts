@@ -1,6 +1,6 @@
 /**
  * Queue workers (`asl worker --queue URL`): a BullMQ worker on the queue of this code version that
- * trains each job's configuration in a training thread of its own (./../sweep-thread.ts, the local
+ * trains each job's configuration in a training thread of its own (../sweep-thread.ts, the local
  * sweep's threads: own tfjs backend, own copy of the data), at most `concurrency` at once.
  *
  * - Progress: every epoch goes to the job (`job.progress`: epoch, epochs, mAP) and to the log.
@@ -21,7 +21,7 @@ import type * as BullMQ from 'bullmq';
 import { fail } from '../../core/errors';
 import { checkOptionKeys } from '../../core/options';
 import { stableStringify } from '../../data/cache';
-import { sweepRunDir } from '../sweep';
+import { sweepRunDir } from '../sweep-grid';
 import { SweepThread, type SweepThreadInit } from '../sweep-thread';
 import { connectQueue } from './connection';
 import { codeVersion, QUEUE_PREFIX, queueNameFor } from './ids';
@@ -144,7 +144,7 @@ export async function startQueueWorker(url: string, options: QueueWorkerOptions 
     stalledInterval: Math.max(250, Math.round(stallMs / 2)),
     maxStalledCount: options.maxStalls ?? 2,
   });
-  worker.on('error', (e) => log(`[${name}] queue error: ${conn.scrub(e.message)}`));
+  worker.on('error', (e) => conn.reportError(e));
   worker.on('stalled', (jobId) => log(`[${name}] ${jobId}: its worker stopped answering; back in the queue`));
   try {
     await worker.waitUntilReady();
