@@ -149,7 +149,7 @@ describe('queue sweeps on a real Redis (asl sweep --queue, asl worker)', { skip:
     // Two workers (the password in their URL), sharing one run folder as workers on one machine do.
     const workerUrl = url.replace('redis://', `redis://:${PASSWORD}@`);
     for (const name of ['w1', 'w2']) {
-      const w = start(name, process.execPath, [cli, 'worker', '--queue', workerUrl, '--concurrency', '1', '--stall-timeout', '3', '--runs', path.join(tmp, 'runs')]);
+      const w = start(name, process.execPath, [cli, 'worker', '--queue', workerUrl, '--concurrency', '1', '--stall-timeout', '5', '--runs', path.join(tmp, 'runs')]);
       workers.push(w);
       procs.push(w);
     }

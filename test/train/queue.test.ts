@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import * as net from 'node:net';
 import * as tf from '@tensorflow/tfjs';
 import { codeVersion, defineLoss, queueSweepId, redactQueueUrl, runSweep, submitSweep } from '../../lib/index';
+import { main } from '../../lib/cli/asl';
 import { jobIdOf, queueNameFor, sweepIdOf } from '../../lib/train/queue/ids';
 import { queueAddress, scrubSecret } from '../../lib/train/queue/url';
 
@@ -77,5 +78,32 @@ describe('queue sweeps: addresses, ids, options', () => {
       return true;
     });
     assert.ok(Date.now() - started < 5000);
+  });
+
+  it('the command line rejects queue flags used wrongly (exit code 2)', async () => {
+    const cases: [string[], RegExp][] = [
+      [['sweep', '--detach'], /--detach goes with --queue/],
+      [['sweep', '--queue', 'redis://h:1', '--workers', '2'], /--workers sets the threads of a local sweep/],
+      [['sweep', '--sweep', 'sweep-1'], /--sweep goes with 'asl sweep status'/],
+      [['sweep', 'status'], /'asl sweep status' needs --queue URL/],
+      [['sweep', 'results', '--queue', 'redis://h:1'], /needs --sweep ID/],
+      [['sweep', 'status', '--queue', 'redis://h:1', '--sweep', 'x', '--loss', 'bce'], /takes --queue, --sweep, --json; drop --loss/],
+      [['sweep', 'frob'], /unknown action 'frob'/],
+      [['sweep', '--queue', 'http://me:hunter2@h:1'], /must be a Redis URL.*http:\/\/me:\*\*\*@h:1/],
+      [['worker'], /'asl worker' needs --queue URL/],
+      [['worker', '--queue', 'redis://h:1', '--concurency', '2'], /did you mean '--concurrency'/],
+    ];
+    const error = console.error;
+    try {
+      for (const [argv, message] of cases) {
+        const err: string[] = [];
+        console.error = (...a: unknown[]) => err.push(a.join(' '));
+        assert.equal(await main(argv), 2, argv.join(' '));
+        assert.match(err.join('\n'), message);
+        assert.doesNotMatch(err.join('\n'), /hunter2/);
+      }
+    } finally {
+      console.error = error;
+    }
   });
 });
