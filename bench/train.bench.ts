@@ -3,7 +3,7 @@
  * on the same machine in the same run.
  *
  *   npm run bench:train                 # table
- *   npm run bench:train -- --json       # one JSON object: {"backend", "cnn": {"imagesPerSecond"}, "mlp": {...}, "cnn-bn": {...}, ...}
+ *   npm run bench:train -- --json       # one JSON object: {"backend", "cnn": {"imagesPerSecond"}, "mlp": {...}, "cnn-bn": {...}, "pytorch": {oneThread, defaultThreads, allCores}, ...}
  *   options: --steps N (timed steps, default 10), --warmup N (default 3), --rounds N (interleaved
  *            rounds of PyTorch and tfjs, default 3; medians reported), --models cnn,mlp,cnn-bn,
  *            --no-torch, --no-fixes (skip the per-fix before/after), --no-matmul (skip the
@@ -74,6 +74,8 @@ const torchIps = (t: TorchRun | { error: string } | undefined, k: BenchmarkModel
 interface Round {
   tfjs: Partial<Record<BenchmarkModel, TrainingThroughput>>;
   torch?: TorchRun | { error: string };
+  torchDefault?: TorchRun | { error: string };
+  torchCores?: TorchRun | { error: string };
   /** Cores other processes kept busy while tfjs ran (Linux /proc/stat; NaN elsewhere). */
   otherCores: number;
 }
@@ -105,16 +107,19 @@ async function main() {
   const choice = await initBackend();
   log(`bench:train on ${choice.backend} (${choice.reason}); kernel threads ${wasmThreads()}, FMA ${wasmFmaAvailable() ? 'on' : 'off'}; fixes: ${activeWasmTrainingFixes().join(', ') || 'none'}`);
   const withTorch = !args.includes('--no-torch');
-  // The machine is shared: interleave rounds (PyTorch one thread, then each tfjs model) and report
-  // medians and the ratio of each round, so a load spike hits both sides or shows up as an outlier.
+  // The machine is shared: interleave rounds (PyTorch one thread, default threads and all cores,
+  // then each tfjs model) and report medians and the ratio of each round, so a load spike hits both
+  // sides or shows up as an outlier.
   const rounds: Round[] = [];
   for (let r = 0; r < ROUNDS; r++) {
     const torch = withTorch ? pytorch('one') : undefined;
+    const torchDefault = withTorch ? pytorch('default') : undefined;
+    const torchCores = withTorch ? pytorch('cores') : undefined;
     const tfjs: Round['tfjs'] = {};
     const { otherCores } = withContention(() => {
       for (const k of MODELS) tfjs[k] = measureTrainingThroughput(k, STEPS, WARMUP);
     });
-    rounds.push({ tfjs, torch, otherCores });
+    rounds.push({ tfjs, torch, torchDefault, torchCores, otherCores });
     const line = MODELS.map((k) => `${k} ${tfjs[k]!.imagesPerSecond.toFixed(1)} (pytorch 1 thread ${torchIps(torch, k).toFixed(1)}, ratio ${(tfjs[k]!.imagesPerSecond / torchIps(torch, k)).toFixed(3)})`).join('; ');
     log(`  round ${r + 1} img/s: ${line}; other processes busy ${otherCores.toFixed(2)} cores`);
   }
@@ -134,27 +139,30 @@ async function main() {
     log(`  tfjs ${k} (median of ${ROUNDS} rounds): ${ips.toFixed(1)} img/s`);
   }
   if (withTorch) {
-    const torchDefault = pytorch('default');
-    const torchCores = pytorch('cores');
     const oneThread: Record<string, unknown> = { runs: rounds.map((r) => r.torch) };
+    const defaultThreads: Record<string, unknown> = { runs: rounds.map((r) => r.torchDefault) };
+    const allCores: Record<string, unknown> = { runs: rounds.map((r) => r.torchCores) };
     const ratioOne: Record<string, unknown> = { targets: TARGETS };
     const ratioDefault: Record<string, number> = {};
     const ratioCores: Record<string, number> = {};
     for (const k of MODELS) {
       const one = median(rounds.map((r) => torchIps(r.torch, k)));
+      const dflt = median(rounds.map((r) => torchIps(r.torchDefault, k)));
+      const cores = median(rounds.map((r) => torchIps(r.torchCores, k)));
       oneThread[k] = { imagesPerSecond: one };
+      defaultThreads[k] = { imagesPerSecond: dflt };
+      allCores[k] = { imagesPerSecond: cores };
       const perRound = rounds.map((r) => r.tfjs[k]!.imagesPerSecond / torchIps(r.torch, k));
       ratioOne[k] = median(perRound);
       ratioOne[`${k}PerRound`] = perRound;
-      const ips = (result[k] as TrainingThroughput).imagesPerSecond;
-      ratioDefault[k] = ips / torchIps(torchDefault, k);
-      ratioCores[k] = ips / torchIps(torchCores, k);
+      ratioDefault[k] = median(rounds.map((r) => r.tfjs[k]!.imagesPerSecond / torchIps(r.torchDefault, k)));
+      ratioCores[k] = median(rounds.map((r) => r.tfjs[k]!.imagesPerSecond / torchIps(r.torchCores, k)));
       log(
-        `  ${k}: pytorch one thread ${one.toFixed(1)}, default threads ${torchIps(torchDefault, k).toFixed(1)}, all cores ${torchIps(torchCores, k).toFixed(1)} img/s; ` +
+        `  ${k}: pytorch (medians) one thread ${one.toFixed(1)}, default threads ${dflt.toFixed(1)}, all cores ${cores.toFixed(1)} img/s; ` +
           `ratio to one thread ${median(perRound).toFixed(3)} (target ≥ ${TARGETS[k]}), to default ${ratioDefault[k].toFixed(3)}, to all cores ${ratioCores[k].toFixed(3)}`,
       );
     }
-    result.pytorch = { oneThread, defaultThreads: torchDefault, allCores: torchCores };
+    result.pytorch = { oneThread, defaultThreads, allCores };
     result.ratioToPytorchOneThread = ratioOne;
     result.ratioToPytorchDefaultThreads = ratioDefault;
     result.ratioToPytorchAllCores = ratioCores;
