@@ -40,7 +40,7 @@ export const command: CliCommand = {
     json: { type: 'boolean', description: 'print the records as JSON' },
     queue: { ...QUEUE_OPTION, description: `${QUEUE_OPTION.description}; the runs go to this job queue for 'asl worker' processes` },
     detach: { type: 'boolean', description: "with --queue: enqueue and return at once (then 'asl sweep status|results')" },
-    attempts: { type: 'string', kind: 'positive-int', value: 'N', description: 'with --queue: tries of a failing run before it is recorded as failed (default 2)' },
+    attempts: { type: 'string', kind: 'positive-int', value: 'N', description: 'with --queue: tries of a failing run before it is recorded as failed (default 2; for the runs this submission adds)' },
     'retry-failed': { type: 'boolean', description: 'with --queue: run again the runs that failed in an earlier submission of the sweep' },
     sweep: { type: 'string', value: 'ID', description: 'status|results: the id of the queue sweep' },
     ...DATA_OPTIONS,

@@ -12,7 +12,7 @@ import type { BestEpoch } from '../train-state';
 export interface QueueSweepOptions {
   /** `redis://[user:password@]host:port[/db]` (`rediss://` for TLS); the password may instead be in `ASL_QUEUE_PASSWORD`. */
   url: string;
-  /** How many times a worker tries a run before it is recorded as failed (default 2; a worker that dies does not count, see `QueueWorkerOptions.maxStalls`). */
+  /** How many times a worker tries a run before it is recorded as failed (default 2; for the jobs this submission adds; a worker that dies does not count, see `QueueWorkerOptions.maxStalls`). */
   attempts?: number;
   /** Run again the configurations that failed in an earlier submission of this sweep (default false: failures are final). */
   retryFailed?: boolean;
