@@ -64,7 +64,7 @@ export function datasetRefFromArgs(p: ParsedArgs): DatasetRef {
     for (const f of ['canvas', 'missing-rate']) if (p.has(f)) throw new UsageError(`--${f} applies to --data multifashion`);
     const options: Record<string, unknown> = { featureDim: p.number('feature-dim') ?? 4096 };
     if (p.has('train-size') || p.has('val-size')) {
-      return { kind: 'module', module: require.resolve('../data/debtags-subset'), exportName: 'loadDebtagsSubset', args: [{ ...options, trainSize: p.number('train-size'), valSize: p.number('val-size') }] };
+      return { kind: 'debtags-subset', options: { ...options, trainSize: p.number('train-size'), valSize: p.number('val-size') } };
     }
     return { kind: 'debtags', options };
   }

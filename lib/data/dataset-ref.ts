@@ -11,6 +11,10 @@ export type DatasetRef =
   | { kind: 'multifashion'; options?: Record<string, unknown> }
   /** Debtags (lib/data `loadDebtags`) with its options. */
   | { kind: 'debtags'; options?: Record<string, unknown> }
+  /** A fixed-budget Debtags subset (lib/data `loadDebtagsSubset`) with its options. */
+  | { kind: 'debtags-subset'; options?: Record<string, unknown> }
+  /** MultiFashion flattened to vectors (lib/data `loadFlatMultiFashion`) with its options. */
+  | { kind: 'flat-multifashion'; options?: Record<string, unknown> }
   /** `require(module)[exportName](...args)` returning `DatasetSplits` (or a promise of it). */
   | { kind: 'module'; module: string; exportName: string; args?: unknown[] };
 
@@ -24,6 +28,14 @@ export async function loadDatasetRef(ref: DatasetRef): Promise<DatasetSplits> {
     case 'debtags': {
       const { loadDebtags } = require('./debtags') as typeof import('./debtags');
       return loadDebtags(ref.options ?? {});
+    }
+    case 'debtags-subset': {
+      const { loadDebtagsSubset } = require('./debtags-subset') as typeof import('./debtags-subset');
+      return loadDebtagsSubset(ref.options ?? {});
+    }
+    case 'flat-multifashion': {
+      const { loadFlatMultiFashion } = require('./flat-images') as typeof import('./flat-images');
+      return loadFlatMultiFashion(ref.options ?? {});
     }
     case 'module': {
       const mod = require(path.resolve(ref.module)) as Record<string, unknown>;

@@ -69,5 +69,5 @@ export async function loadDebtagsSubset(options: DebtagsSubsetOptions = {}): Pro
  * `runSweep(spec, { data: debtagsSubsetRef({ trainSize: 2000 }) })`.
  */
 export function debtagsSubsetRef(options: DebtagsSubsetOptions = {}): DatasetRef {
-  return { kind: 'module', module: __filename, exportName: 'loadDebtagsSubset', args: [options] };
+  return { kind: 'debtags-subset', options: { ...options } };
 }

@@ -90,5 +90,5 @@ export async function loadFlatMultiFashion(options: MultiFashionOptions = {}): P
  * worker loads the same flattened data. `options` must be JSON-serialisable.
  */
 export function flatMultiFashionRef(options: MultiFashionOptions = {}): DatasetRef {
-  return { kind: 'module', module: __filename, exportName: 'loadFlatMultiFashion', args: [options] };
+  return { kind: 'flat-multifashion', options: { ...options } };
 }

@@ -3,40 +3,21 @@
  * code version, so re-executing a chapter is fast and a result is never served for a different
  * configuration or after the library changed.
  *
- * Code version = a hash of the core library's code (every compiled file of the installed `asl-workbook`,
- * or its TypeScript sources when running from them), computed once per process.
+ * Code version = the core's `codeVersion()`: a hash of its compiled files (or of its TypeScript sources
+ * when running from them), computed once per process.
  * Location: `<ASL_CACHE_DIR or <repo>/.cache/asl-workbook>/runs` (git-ignored). `ASL_NO_CACHE=1` disables it.
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { cacheDir } from 'asl-workbook';
-
-let versionHash: string | undefined;
-
-function filesUnder(dir: string, ext: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    if (e.name === 'node_modules' || e.name === 'dist') return [];
-    const p = path.join(dir, e.name);
-    return e.isDirectory() ? filesUnder(p, ext) : e.name.endsWith(ext) && !e.name.endsWith('.d.ts') ? [p] : [];
-  });
-}
+import { cacheDir, codeVersion as coreCodeVersion } from 'asl-workbook';
 
 /**
- * A hash of the core library's code: the files of the folder its entry point lies in (lib/dist when
- * running the built package, lib/ when running from the TypeScript sources, as the tests do).
+ * The core library's code version (`codeVersion` of asl-workbook: a hash of its compiled files, or of
+ * its TypeScript sources when running from them) — the same version the sweep queue keys its jobs by.
  */
 export function codeVersion(): string {
-  if (versionHash) return versionHash;
-  const entry = require.resolve('asl-workbook');
-  const libRoot = path.dirname(entry);
-  const hash = createHash('sha256');
-  for (const f of filesUnder(libRoot, path.extname(entry)).sort()) {
-    hash.update(path.relative(libRoot, f));
-    hash.update(fs.readFileSync(f));
-  }
-  versionHash = hash.digest('hex').slice(0, 16);
-  return versionHash;
+  return coreCodeVersion();
 }
 
 /** Canonical JSON (sorted keys), so equal configurations give equal keys. */
