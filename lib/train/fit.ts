@@ -238,6 +238,8 @@ export async function trainModel(config: TrainConfig, options: TrainOptions): Pr
       for (const cb of callbacks) await cb.onEpochEnd?.(record);
     }
     for (const cb of callbacks) await cb.onTrainEnd?.(history);
+    const callbackStates: Record<string, unknown> = {};
+    for (const cb of callbacks) if (cb.getState && cb !== progress) callbackStates[cb.name] = cb.getState();
     const result = new TrainingResult(
       c,
       new TrainingHistory(history, c.name),
@@ -248,6 +250,7 @@ export async function trainModel(config: TrainConfig, options: TrainOptions): Pr
       resumedFromEpoch,
       options.outDir,
       recorded,
+      callbackStates,
     );
     folder?.writeReport(result);
     return result;

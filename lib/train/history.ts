@@ -63,6 +63,8 @@ export class TrainingResult {
     readonly outDir?: string,
     /** The configuration as recorded in the run folder (the loss as a name and parameters). */
     readonly recordedConfig?: unknown,
+    /** The final states of the run's callbacks that have one (trackers' records), by callback name. */
+    readonly callbackStates: Record<string, unknown> = {},
   ) {}
 
   /** One line: best metric, where, time and backend. */
@@ -82,6 +84,7 @@ export class TrainingResult {
       resumedFromEpoch: this.resumedFromEpoch,
       outDir: this.outDir,
       history: this.history.records,
+      ...(Object.keys(this.callbackStates).length ? { callbacks: this.callbackStates } : {}),
     };
   }
 

@@ -39,6 +39,19 @@ export interface SweepOptions {
    * (`asl worker --queue URL`) train the runs; this call enqueues, waits and gathers the records.
    */
   queue?: string | QueueSweepOptions;
+  /**
+   * Record what happens inside each run (local sweeps): the mean probabilities of positives and
+   * negatives (`probabilities`) and the split of the gradient between them (`gradientShare`), every
+   * N steps. The records go to each run folder's report.json (`callbacks`), so one set of runs serves
+   * every analysis.
+   */
+  track?: SweepTracking;
+}
+
+/** What {@link SweepOptions.track} records, as the step interval of each tracker. */
+export interface SweepTracking {
+  probabilities?: number;
+  gradientShare?: number;
 }
 
 /** One run of a sweep, tidy: parameters as columns. */

@@ -8,6 +8,7 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { DatasetRef } from '../data/dataset-ref';
+import type { SweepTracking } from './sweep-grid';
 import type { TrainConfig } from './config';
 import type { EpochRecord } from './events';
 import type { BestEpoch } from './train-state';
@@ -43,6 +44,8 @@ export interface SweepTask {
   resume?: boolean;
   /** Report every epoch (`onEpoch` of {@link SweepThread.run}). */
   progress?: boolean;
+  /** Trackers to attach (their records go into the run folder's report.json). */
+  track?: SweepTracking;
 }
 
 /** Progress of a run: after epoch `epoch` of `epochs` (1-based), with that epoch's validation mAP. */

@@ -11,6 +11,16 @@ import type { DatasetSplits } from '../data/types';
 import type { TrainingCallback } from './events';
 import type { SweepTask, SweepThreadInit } from './sweep-thread';
 
+/** The trackers a task asks for (./sweep-grid.ts `SweepTracking`). */
+function trackers(task: SweepTask): TrainingCallback[] {
+  const { ProbabilityTracker } = require('./callbacks') as typeof import('./callbacks');
+  const { GradientShareTracker } = require('./gradient-share-tracker') as typeof import('./gradient-share-tracker');
+  const out: TrainingCallback[] = [];
+  if (task.track?.probabilities) out.push(new ProbabilityTracker(task.track.probabilities));
+  if (task.track?.gradientShare) out.push(new GradientShareTracker(task.config.loss ?? 'asl', task.track.gradientShare));
+  return out;
+}
+
 async function main(): Promise<void> {
   if (!parentPort) return;
   const port = parentPort;
@@ -44,7 +54,7 @@ async function main(): Promise<void> {
             },
           ]
         : [];
-      const r = await trainModel(msg.config, { data, outDir: msg.outDir, resume: msg.resume && msg.outDir ? 'if-present' : false, progress: 'none', keepModel: false, callbacks: progress });
+      const r = await trainModel(msg.config, { data, outDir: msg.outDir, resume: msg.resume && msg.outDir ? 'if-present' : false, progress: 'none', keepModel: false, callbacks: [...progress, ...trackers(msg)] });
       port.postMessage({ type: 'result', index: msg.index, ok: true, best: r.best, history: r.history.records, seconds: (Date.now() - start) / 1000, backend: r.backend, recordedConfig: r.recordedConfig, resumedFromEpoch: r.resumedFromEpoch });
     } catch (e) {
       const err = e as Error;

@@ -26,6 +26,8 @@ import type { BestEpoch } from './train-state';
 import { expandGrid, historyFromJson, sweepRecord, SweepResult, sweepRunDir, type SweepOptions, type SweepRecord, type SweepSpec } from './sweep-grid';
 import { SweepThread, type RunOutcome, type SweepThreadInit } from './sweep-thread';
 import type { QueueSweepOptions } from './queue/types';
+import { ProbabilityTracker } from './callbacks';
+import { GradientShareTracker } from './gradient-share-tracker';
 
 export { expandGrid, historyFromJson, sweepRecord, SweepResult, sweepRunDir } from './sweep-grid';
 export type { SweepOptions, SweepRecord, SweepSpec } from './sweep-grid';
@@ -33,11 +35,17 @@ export { sweepWorkerEntry } from './sweep-thread';
 export type { RunOutcome } from './sweep-thread';
 
 /** The outcome recorded in a run folder, when it finished with exactly this configuration. */
-export function finishedRun(dir: string, config: TrainConfig): RunOutcome | undefined {
+/** The callback names a tracking request produces (what a reused run's report must hold). */
+function trackerNames(track: SweepOptions['track']): string[] {
+  return [...(track?.probabilities ? ['probability-tracker'] : []), ...(track?.gradientShare ? ['gradient-share-tracker'] : [])];
+}
+
+export function finishedRun(dir: string, config: TrainConfig, needsCallbacks: readonly string[] = []): RunOutcome | undefined {
   const file = path.join(dir, 'report.json');
   if (!fs.existsSync(file)) return undefined;
   try {
-    const report = JSON.parse(fs.readFileSync(file, 'utf8')) as { config?: unknown; best?: BestEpoch; history?: EpochRecord[]; seconds?: number; backend?: string };
+    const report = JSON.parse(fs.readFileSync(file, 'utf8')) as { config?: unknown; best?: BestEpoch; history?: EpochRecord[]; seconds?: number; backend?: string; callbacks?: Record<string, unknown> };
+    if (needsCallbacks.some((n) => !report.callbacks || !(n in report.callbacks))) return undefined;
     const { recordedLossSpec } = require('./fit') as typeof import('./fit');
     const wanted = { ...resolveTrainConfig(config), loss: recordedLossSpec(resolveTrainConfig(config).loss) };
     if (JSON.stringify(report.config) !== JSON.stringify(JSON.parse(JSON.stringify(wanted)))) return undefined;
@@ -64,7 +72,7 @@ async function runInWorkers(
       for (let i = queue.shift(); i !== undefined; i = queue.shift()) {
         // A thread that died is replaced for the next run (its run is recorded as failed).
         if (!thread.alive) thread = new SweepThread(init);
-        finish(i, await thread.run({ index: i, config: runs[i].config, outDir: options.outDir ? sweepRunDir(options.outDir, i) : undefined }));
+        finish(i, await thread.run({ index: i, config: runs[i].config, outDir: options.outDir ? sweepRunDir(options.outDir, i) : undefined, track: options.track }));
       }
     } finally {
       await thread.terminate();
@@ -82,7 +90,10 @@ async function runInProcess(runs: { config: TrainConfig }[], indices: number[], 
   for (const i of indices) {
     const start = Date.now();
     try {
-      const r = await trainModel(runs[i].config, { data, outDir: options.outDir ? sweepRunDir(options.outDir, i) : undefined, progress: 'none', keepModel: false });
+      const callbacks = [];
+      if (options.track?.probabilities) callbacks.push(new ProbabilityTracker(options.track.probabilities));
+      if (options.track?.gradientShare) callbacks.push(new GradientShareTracker(runs[i].config.loss ?? 'asl', options.track.gradientShare));
+      const r = await trainModel(runs[i].config, { data, outDir: options.outDir ? sweepRunDir(options.outDir, i) : undefined, progress: 'none', keepModel: false, callbacks });
       finish(i, { ok: true, best: r.best, history: r.history.records, seconds: (Date.now() - start) / 1000, backend: r.backend });
     } catch (e) {
       finish(i, { ok: false, error: (e as Error).message, seconds: (Date.now() - start) / 1000 });
@@ -96,7 +107,8 @@ async function runInProcess(runs: { config: TrainConfig }[], indices: number[], 
  * add `queue: 'redis://:password@host:6379'` to run it on `asl worker` processes instead.
  */
 export async function runSweep(spec: SweepSpec, options: SweepOptions): Promise<SweepResult> {
-  checkOptionKeys(options, ['data', 'workers', 'outDir', 'backend', 'onResult', 'queue'], 'runSweep');
+  checkOptionKeys(options, ['data', 'workers', 'outDir', 'backend', 'onResult', 'queue', 'track'], 'runSweep');
+  checkOptionKeys(options.track, ['probabilities', 'gradientShare'], 'runSweep', 'track.');
   if (options.queue !== undefined) {
     const { runQueuedSweep } = require('./queue/submit') as typeof import('./queue/submit');
     return runQueuedSweep(spec, options as SweepOptions & { queue: string | QueueSweepOptions });
@@ -112,7 +124,7 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions): Promise<
   if (options.outDir) fs.mkdirSync(options.outDir, { recursive: true });
   const toRun: number[] = [];
   runs.forEach((run, i) => {
-    const reused = options.outDir ? finishedRun(sweepRunDir(options.outDir, i), run.config) : undefined;
+    const reused = options.outDir ? finishedRun(sweepRunDir(options.outDir, i), run.config, trackerNames(options.track)) : undefined;
     if (reused) finish(i, reused);
     else toRun.push(i);
   });

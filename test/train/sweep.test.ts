@@ -80,4 +80,21 @@ describe('runSweep', () => {
     assert.deepEqual(result.records.map((r) => r.ok), [true, true]);
     assert.deepEqual(result.records.map((r) => r.loss), ['cell-linear', 'bce']);
   });
+
+  it('tracks probabilities and the gradient share inside each run (report.json), and reuses a run only when it has the tracks asked for', async () => {
+    const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'asl-sweep-track-'));
+    const data = { kind: 'module' as const, module: path.join(__dirname, 'synthetic.ts'), exportName: 'syntheticVectors', args: [{ train: 32, val: 16 }] };
+    const spec = { base: { loss: 'bce', model: { zoo: 'reference-mlp' as const, hidden: [4] }, epochs: 1, batchSize: 16 }, grid: { seed: [0] } };
+    await runSweep(spec, { data, workers: 1, outDir, track: { probabilities: 1 } });
+    const report = JSON.parse(fs.readFileSync(path.join(outDir, 'run-000', 'report.json'), 'utf8'));
+    assert.equal(report.callbacks['probability-tracker'].length, 2, 'one record per step (2 steps)');
+    assert.ok(report.callbacks['probability-tracker'].every((r: { meanPositive: number }) => r.meanPositive > 0 && r.meanPositive < 1));
+    const again = await runSweep(spec, { data, workers: 1, outDir, track: { probabilities: 1 } });
+    assert.equal(again.records[0].reused, true);
+    const more = await runSweep(spec, { data, workers: 1, outDir, track: { probabilities: 1, gradientShare: 1 } });
+    assert.equal(more.records[0].reused, undefined, 'the gradient share was not recorded before: run again');
+    const report2 = JSON.parse(fs.readFileSync(path.join(outDir, 'run-000', 'report.json'), 'utf8'));
+    assert.ok(report2.callbacks['gradient-share-tracker'][0].negativeShare > 0.5, 'negatives carry most of the BCE gradient');
+    await assert.rejects(runSweep(spec, { data, track: { probabilites: 1 } as never }), /unknown option 'track\.probabilites'/);
+  });
 });
