@@ -12,6 +12,16 @@ export { showFigure, figureHtml, figureBundle, figurePage, saveFigure, collectFi
 export type { PlotlyFigure, FigureHtmlOptions, ShowFigureOptions } from './display/plotly';
 export { showTable, tableBundle } from './display/table';
 export { clearOutput, kernelInterruptSignal, throwIfKernelInterrupted } from './display/kernel-hooks';
+export { setFigureRenderer, figureRenderer, plotlyCdnUrl, ensurePlotlyInPage } from './display/plotly';
+export type { FigureRenderer } from './display/plotly';
+export { runWithOutputSink } from './display/output-sink';
+export type { OutputSink, OutputMessageType } from './display/output-sink';
+export { prompt } from './display/prompt';
+export type { PromptOptions } from './display/prompt';
+// Comms and widgets (need the workbook kernel and a frontend to be seen).
+export { openComm, registerCommTarget, unregisterCommTarget, listComms, commsAvailable, Comm } from './comm/comm';
+export type { CommData, CommMessage, CommSendOptions, CommMessageHandler, CommTargetHandler } from './comm/comm';
+export * from './widgets';
 // Figure specs.
 export { lineFigure, PALETTE, DASHES } from './plot/line';
 export type { LineSeries, LineFigureOptions } from './plot/line';

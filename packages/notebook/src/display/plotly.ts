@@ -1,12 +1,22 @@
 /**
  * Plotly figures in notebooks and on disk. In a notebook a figure is shown as `text/html` (a div and
- * a `Plotly.newPlot` call) with plotly.js inlined once per kernel session, so executed notebooks and
- * their HTML exports stay interactive offline; `application/vnd.plotly.v1+json` rides along for
- * front ends that render it natively. Outside a notebook the same functions return the HTML.
+ * a `Plotly.newPlot` call) plus `application/vnd.plotly.v1+json` for front ends that render it
+ * natively. Outside a notebook the same functions return the HTML.
+ *
+ * Where plotly.js comes from is the figure renderer ({@link setFigureRenderer}, or the environment
+ * variable `ASL_FIGURE_RENDERER`):
+ * - `inline` (default): plotly.js (about 4.6 MB) is inlined once per kernel session, with the first
+ *   figure, so executed notebooks and their HTML exports stay interactive offline (the book);
+ * - `cdn`: each figure's HTML loads plotly.js from cdn.plot.ly (once per page): small notebooks that
+ *   need a network connection to draw;
+ * - `mimetype`: only the plotly MIME type (and text): the smallest notebooks, drawn by front ends with
+ *   a plotly renderer (JupyterLab with jupyterlab-plotly, VS Code, nteract); HTML that embeds figures
+ *   (training charts) loads plotly.js from the CDN.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { escapeHtml, type MimeBundle } from 'asl-workbook';
+import { fail } from '../errors';
 import { publish } from './publish';
 
 /** A plotly.js figure: traces, layout and config, as `Plotly.newPlot` takes them. */
@@ -41,6 +51,57 @@ export function plotlyScriptTag(): string {
   return `<script type="text/javascript" id="${PLOTLY_BUNDLE_ID}">${plotlyJsSource()}</script>`;
 }
 
+/** How figures get plotly.js: inlined once per notebook, from the CDN, or the plotly MIME type only. */
+export type FigureRenderer = 'inline' | 'cdn' | 'mimetype';
+
+const RENDERERS: readonly FigureRenderer[] = ['inline', 'cdn', 'mimetype'];
+let sessionRenderer: FigureRenderer | undefined;
+let warnedEnvironment = false;
+
+/** The renderer in use: the session's choice, else `ASL_FIGURE_RENDERER`, else `inline`. */
+export function figureRenderer(): FigureRenderer {
+  if (sessionRenderer) return sessionRenderer;
+  const env = process.env.ASL_FIGURE_RENDERER?.trim();
+  if (!env) return 'inline';
+  if ((RENDERERS as readonly string[]).includes(env)) return env as FigureRenderer;
+  if (!warnedEnvironment) {
+    warnedEnvironment = true;
+    process.stderr.write(`ASL_FIGURE_RENDERER=${JSON.stringify(env)} is not one of ${RENDERERS.join(', ')}: using inline\n`);
+  }
+  return 'inline';
+}
+
+/** Chooses the renderer for this session (`'default'`: back to `ASL_FIGURE_RENDERER` / inline). */
+export function setFigureRenderer(renderer: FigureRenderer | 'default'): void {
+  if (renderer !== 'default' && !RENDERERS.includes(renderer)) {
+    fail('setFigureRenderer', 'renderer', `must be one of ${RENDERERS.map((r) => `'${r}'`).join(', ')} or 'default', got ${JSON.stringify(renderer)}`);
+  }
+  sessionRenderer = renderer === 'default' ? undefined : renderer;
+}
+
+/** The version of the bundled plotly.js (what the CDN renderer loads too). */
+export function plotlyVersion(): string {
+  try {
+    return (JSON.parse(fs.readFileSync(path.join(path.dirname(plotlyJsPath()), 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return '3.7.0';
+  }
+}
+
+/** The CDN address of the bundled plotly.js version. */
+export function plotlyCdnUrl(): string {
+  return `https://cdn.plot.ly/plotly-${plotlyVersion()}.min.js`;
+}
+
+/** A script that loads plotly.js from the CDN once per page (figures wait for `window.Plotly`). */
+export function plotlyCdnLoader(): string {
+  const url = JSON.stringify(plotlyCdnUrl());
+  return (
+    `<script type="text/javascript">(function(){if(window.Plotly||document.getElementById('asl-plotly-cdn'))return;` +
+    `var s=document.createElement('script');s.id='asl-plotly-cdn';s.charset='utf-8';s.src=${url};document.head.appendChild(s);})();</script>`
+  );
+}
+
 let figureCounter = 0;
 let inlinedThisSession = false;
 
@@ -65,7 +126,11 @@ export interface FigureHtmlOptions {
   divId?: string;
 }
 
-/** HTML for one figure: a div plus a script that draws it as soon as `window.Plotly` exists. */
+/**
+ * HTML for one figure: a div plus a script that draws it as soon as `window.Plotly` exists. With the
+ * `inline` renderer `includePlotlyJs` inlines plotly.js first; with the others a small loader fetches
+ * it from the CDN.
+ */
 export function figureHtml(figure: PlotlyFigure, options: FigureHtmlOptions = {}): string {
   const id = options.divId ?? `asl-plot-${process.pid}-${++figureCounter}`;
   const json = JSON.stringify({ data: figure.data, layout: figure.layout ?? {}, config: { responsive: true, ...figure.config } })
@@ -76,8 +141,10 @@ export function figureHtml(figure: PlotlyFigure, options: FigureHtmlOptions = {}
     `function draw(){window.Plotly.newPlot(el,f.data,f.layout,f.config);}` +
     `if(window.Plotly){draw();return;}var n=0;var t=setInterval(function(){if(window.Plotly){clearInterval(t);draw();}` +
     `else if(++n>200){clearInterval(t);el.textContent='plotly.js is not loaded in this page: re-run the notebook from the top.';}},50);})();`;
+  const renderer = figureRenderer();
+  const loader = renderer === 'inline' ? (options.includePlotlyJs ? plotlyScriptTag() : '') : plotlyCdnLoader();
   return (
-    (options.includePlotlyJs ? plotlyScriptTag() : '') +
+    loader +
     `<div id="${escapeHtml(id)}" class="asl-plot" style="width:100%;min-height:${height}px"></div>` +
     `<script type="text/javascript">${draw}</script>`
   );
@@ -135,13 +202,29 @@ export interface ShowFigureOptions {
   inlinePlotly?: boolean;
 }
 
-/** The MIME bundle of a figure (HTML without plotly.js, plotly JSON, plain-text summary). */
+/**
+ * The MIME bundle of a figure: HTML (see {@link figureHtml}), plotly JSON, plain-text summary; with
+ * the `mimetype` renderer only the last two.
+ */
 export function figureBundle(figure: PlotlyFigure, options: FigureHtmlOptions = {}): MimeBundle {
-  return {
+  const bundle: MimeBundle = {
     'text/plain': `Plotly figure "${figureTitle(figure)}" (${figure.data.length} trace${figure.data.length === 1 ? '' : 's'})`,
-    'text/html': figureHtml(figure, options),
     'application/vnd.plotly.v1+json': { data: figure.data, layout: figure.layout ?? {}, config: figure.config ?? {} },
   };
+  if (figureRenderer() !== 'mimetype') bundle['text/html'] = figureHtml(figure, options);
+  return bundle;
+}
+
+/**
+ * With the `inline` renderer: puts plotly.js in the page (an output of its own) unless this session
+ * already did. Widgets that will show figures later (an Output area) call it when shown, so their
+ * figures draw when they come from a callback. Returns whether it displayed anything.
+ */
+export function ensurePlotlyInPage(): boolean {
+  if (figureRenderer() !== 'inline' || inlinedThisSession) return false;
+  if (!publish({ 'text/html': plotlyScriptTag() })) return false;
+  inlinedThisSession = true;
+  return true;
 }
 
 /**
@@ -152,7 +235,7 @@ export function figureBundle(figure: PlotlyFigure, options: FigureHtmlOptions = 
  */
 export function showFigure(figure: PlotlyFigure, options: ShowFigureOptions = {}): string | undefined {
   collectFigure(figure, options.name);
-  const inline = options.inlinePlotly || !inlinedThisSession;
+  const inline = figureRenderer() === 'inline' && (options.inlinePlotly || !inlinedThisSession);
   const bundle = figureBundle(figure, { includePlotlyJs: inline });
   if (!publish(bundle)) return bundle['text/html'] as string;
   if (inline) inlinedThisSession = true;
