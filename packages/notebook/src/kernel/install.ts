@@ -37,10 +37,16 @@ export function nodeModulesOf(file: string): string | undefined {
   return at >= 0 ? parts.slice(0, at + 1).join(path.sep) : undefined;
 }
 
-/** The kernel spec for this installation. */
+/**
+ * The kernel spec for this installation. NODE_PATH is the `node_modules` folder the package lies in;
+ * when the package is linked there (a workspace, `npm link`: its real path is elsewhere) it is the
+ * folder of the `asl-kernel` command that was run (`npx asl-kernel install` runs
+ * `<project>/node_modules/.bin/asl-kernel`), else of the given kernel path.
+ */
 export function kernelSpec(options: KernelSpecOptions = {}): KernelSpec {
   const kernelMain = path.resolve(options.kernelMain ?? path.join(__dirname, 'main.js'));
-  const modules = nodeModulesOf(fs.realpathSync.native(kernelMain)) ?? nodeModulesOf(kernelMain);
+  const command = process.argv[1] && /asl-kernel(\.js)?$/.test(process.argv[1]) ? process.argv[1] : undefined;
+  const modules = nodeModulesOf(fs.realpathSync.native(kernelMain)) ?? (command ? nodeModulesOf(command) : undefined) ?? nodeModulesOf(kernelMain);
   return {
     argv: [process.execPath, kernelMain, '--connection-file', '{connection_file}'],
     display_name: options.displayName ?? 'ASL Workbook (TypeScript)',

@@ -14,10 +14,21 @@
  *   names cell lines; queued cells are aborted after an error (`stop_on_error`);
  * - stdout/stderr as coalesced `stream` messages; `display_data` / `update_display_data` (with
  *   `display_id` in `transient`) for the lib's displays and tslab's `display` API; `clear_output`;
- * - interrupts (SIGINT or `interrupt_request`) that stop synchronous and async loops and keep state;
- * - `history_request`, `comm_info_reply`, a clean `shutdown_reply` and exit;
+ * - interrupts (SIGINT or `interrupt_request`) that stop synchronous and async loops and keep state,
+ *   and a cell stuck in a synchronous loop after an `await` (./sigint-watchdog);
+ * - comms (`comm_open` / `comm_msg` / `comm_close` / `comm_info_request`, ../comm) and Jupyter widgets
+ *   on them (../widgets), with a handler's outputs and errors sent under the comm message;
+ * - stdin (`input_request` / `input_reply`, ./stdin) for `prompt()`;
+ * - `history_request`, a clean `shutdown_reply` and exit;
+ * - hardening: the connection file's `signature_scheme` honoured (an unsupported one refused at
+ *   start-up), signatures compared in constant time (./wire), `process.exit()` in a cell reported as
+ *   an error instead of killing the kernel (./process-exit);
+ * - packages beside the kernel's installation found by the compiler too (NODE_PATH, ./module-paths);
  * - start-up: the tfjs backend is initialised (lib/backend) before the first cell, banner off.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createConverter, type Converter } from 'tslab/dist/converter';
 import { createExecutor, type ConverterSet, type Executor } from 'tslab/dist/executor';
@@ -26,18 +37,28 @@ import { getCodeMetadata } from 'tslab/dist/metadata';
 import { JupyterHandlerImpl, ZmqServer } from 'tslab/dist/jupyter';
 import * as ts from '@tslab/typescript-for-tslab';
 import type { MimeBundle } from 'asl-workbook';
-import { isPlotlyInlined, notePlotlyInlined, PLOTLY_BUNDLE_ID, plotlyScriptTag } from '../display/plotly';
+import { setTrainingEnvironment } from 'asl-workbook';
+import { commRegistry, type IncomingComm } from '../comm/comm';
+import { figureRenderer, isPlotlyInlined, notePlotlyInlined, PLOTLY_BUNDLE_ID, plotlyScriptTag } from '../display/plotly';
+import { currentOutputSink, type OutputMessageType } from '../display/output-sink';
 import { setDisplayPublisher, type PublishOptions } from '../display/publish';
 import { mimeBundleOfAsync } from '../display/renderers';
-import { setKernelHooks } from '../display/kernel-hooks';
-import { setTrainingEnvironment } from 'asl-workbook';
+import { isSelfDisplaying, SELF_DISPLAY } from '../display/self-display';
+import { setKernelHooks, type CommMessageType } from '../display/kernel-hooks';
 import { liveTrainingDisplay, registerTrainingRenderers } from '../training/live';
+import { installWidgetTargets } from '../widgets/protocol';
 import { CellConverter } from './cell-converter';
 import { ExecutionHistory, type HistoryRequest } from './history';
 import { InterruptController, isInterruptError } from './interrupt';
+import { installNodePathResolution } from './module-paths';
+import { exitProcess, installProcessExitGuard } from './process-exit';
+import { SigintWatchdog } from './sigint-watchdog';
+import { StdinChannel, type StdinSocket } from './stdin';
 import { StreamCoalescer, streamWriter } from './streams';
 import { diagnosticsContent, interruptContent, runtimeErrorContent, stripAnsi, type ErrorContent } from './traceback';
-import { drained, originalStderrWrite, PROTOCOL_VERSION, WireMessage, type SendingSocket } from './wire';
+import { drained, MessageSigner, originalStderrWrite, PROTOCOL_VERSION, WireMessage, type SendingSocket } from './wire';
+
+const originalStdoutWrite = process.stdout.write.bind(process.stdout);
 
 /** The kernel's implementation name in `kernel_info_reply`. */
 export const KERNEL_IMPLEMENTATION = 'asl-workbook';
@@ -135,12 +156,20 @@ export class WorkbookHandler extends JupyterHandlerImpl {
   }
 }
 
-/** Where one execute request's outputs go (IOPub messages with that request as parent). */
+/** Where one request's outputs go (IOPub messages with that request — a cell or a comm message — as parent). */
 interface CellIo {
   msg: WireMessage;
   streams: StreamCoalescer;
+  send(msgType: string, content: Record<string, unknown>, extra?: { metadata?: Record<string, unknown>; buffers?: readonly Uint8Array[] }): void;
+}
+
+/** Where an output goes: a request's IOPub messages, or an Output widget's capture. */
+interface OutputTarget {
   send(msgType: string, content: Record<string, unknown>): void;
 }
+
+/** How long a comm handler may run before the kernel reports idle for its message (it goes on after). */
+const COMM_IDLE_AFTER_MS = 50;
 
 export interface WorkbookKernelOptions {
   /** The connection file Jupyter passes to the kernel. */
@@ -164,9 +193,18 @@ export class WorkbookKernel extends ZmqServer {
   /** After an error: requests that arrive before the event loop has turned once are aborted too. */
   private aborting = false;
   private currentIo: CellIo | undefined;
+  /** The comm message whose handler is running (set across its awaits and timers). */
+  private readonly requests = new AsyncLocalStorage<CellIo>();
+  /** The latest request, for comm messages sent outside any (a widget updated from a timer). */
+  private lastIo: CellIo | undefined;
   private ready: Promise<void> = Promise.resolve();
   private closed = false;
   private readonly backend: boolean;
+  /** Signs and checks messages (the connection file's key and signature_scheme). */
+  signer: MessageSigner = MessageSigner.unsigned();
+  private stdinChannel: StdinChannel | undefined;
+  /** SIGINT off the main thread (stops cells stuck after an await); undefined until init. */
+  watchdog: SigintWatchdog | undefined;
 
   constructor(options: WorkbookKernelOptions) {
     const rootDir = options.rootDir ?? process.cwd();
@@ -208,26 +246,58 @@ export class WorkbookKernel extends ZmqServer {
     return this.convs.cell;
   }
 
-  /** Binds the sockets, installs the display publisher and hooks, then warms up compiler and backend. */
-  override async init(): Promise<void> {
+  /**
+   * Reads the connection file (an unsupported signature scheme stops here, with a message saying
+   * so), binds the sockets, installs the display publisher, hooks, comm targets and the SIGINT
+   * watchdog, then warms up compiler and backend.
+   */
+  override async init(earlySigint?: (...args: unknown[]) => void): Promise<void> {
+    let info: Record<string, unknown>;
+    try {
+      info = JSON.parse(fs.readFileSync(this.configPath, 'utf8')) as Record<string, unknown>;
+    } catch (e) {
+      throw new Error(`cannot read the connection file ${this.configPath}: ${(e as Error).message}`);
+    }
+    try {
+      this.signer = MessageSigner.fromConnection(info);
+    } catch (e) {
+      throw new Error(`${(e as Error).message} (connection file ${this.configPath})`);
+    }
+    // Before the compiler exists: packages in NODE_PATH resolve for type-checking too.
+    installNodePathResolution(ts.sys);
     await super.init();
+    this.stdinChannel = new StdinChannel(this.stdin as unknown as StdinSocket, this.signer);
+    this.stdinChannel.start();
+    installProcessExitGuard();
     this.interrupts.install();
+    const out = streamWriter((text) => this.writeStream('stdout', text));
+    const err = streamWriter((text) => this.writeStream('stderr', text));
+    process.stdout.write = out as typeof process.stdout.write;
+    process.stderr.write = err as typeof process.stderr.write;
     setDisplayPublisher((bundle, options) => this.publishDisplay(bundle, options));
     (tslabJupyter as { lastWriteDisplayData: unknown }).lastWriteDisplayData = (
       data: { data: MimeBundle; metadata?: object; transient?: { display_id?: string } },
       update: boolean,
     ) => this.publishDisplay(data.data, { displayId: data.transient?.display_id, update }, data.metadata);
     setKernelHooks({
-      clearOutput: (wait) => {
-        this.currentIo?.streams.flush();
-        this.currentIo?.send('clear_output', { wait });
-      },
+      clearOutput: (wait) => this.outputTarget()?.send('clear_output', { wait }),
       interruptSignal: () => this.interrupts.signal,
+      sendComm: (msgType, content, metadata, buffers) => this.sendComm(msgType, content, metadata, buffers),
+      publishOutput: (msgType, content) => this.outputTarget()?.send(msgType, content),
+      publishUnder: (parentMsgId, msgType, content) => this.publishUnder(parentMsgId, msgType, content),
+      requestInput: (prompt, password) => this.requestInput(prompt, password),
+      errorContent: (error) => runtimeErrorContent(error, this.converter.lookup),
+      parentMsgId: () => this.requestIo()?.msg.header.msg_id,
     });
     // The core's training loops stop on an interrupt and show their live chart here.
     setTrainingEnvironment({ interruptSignal: () => this.interrupts.signal, progress: liveTrainingDisplay });
     registerTrainingRenderers();
-    process.on('SIGINT', () => this.interrupt());
+    installWidgetTargets();
+    this.watchdog = new SigintWatchdog({
+      onInterrupt: () => this.interrupt(),
+      onTerminated: () => originalStderrWrite('asl-kernel: interrupt: stopped a cell stuck in a synchronous loop\n'),
+    });
+    await this.watchdog.start(earlySigint);
     this.ready = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
       void this.converter; // compile the TypeScript lib once (a few seconds)
       if (this.backend) {
@@ -242,6 +312,67 @@ export class WorkbookKernel extends ZmqServer {
     });
   }
 
+  /** The request whose outputs are being produced: a comm message's handler, else the latest cell. */
+  private requestIo(): CellIo | undefined {
+    return this.requests.getStore() ?? this.currentIo;
+  }
+
+  /** Where an output goes now: an Output widget's capture, else the request's IOPub messages. */
+  private outputTarget(): OutputTarget | undefined {
+    const sink = currentOutputSink();
+    if (sink) return { send: (msgType, content) => sink.emit(msgType as OutputMessageType, content) };
+    return this.requestIo();
+  }
+
+  /** stdout/stderr of cells, callbacks and timers: to the capture or the request's stream. */
+  private writeStream(name: 'stdout' | 'stderr', text: string): void {
+    const sink = currentOutputSink();
+    if (sink) {
+      sink.emit('stream', { name, text });
+      return;
+    }
+    const io = this.requestIo();
+    if (io) io.streams.write(name, text);
+    else if (name === 'stdout') originalStdoutWrite(text);
+    else originalStderrWrite(text);
+  }
+
+  /** Sends a comm message on IOPub under the current request (or the latest one). */
+  private sendComm(msgType: CommMessageType, content: Record<string, unknown>, metadata: Record<string, unknown>, buffers: readonly Uint8Array[]): void {
+    const io = this.requestIo() ?? this.lastIo;
+    if (!io) {
+      originalStderrWrite(`asl-kernel: a ${msgType} before any request from a frontend was dropped\n`);
+      return;
+    }
+    io.send(msgType, content, { metadata, buffers });
+  }
+
+  /** Publishes an output message under a parent msg_id of the caller's choosing. */
+  private publishUnder(parentMsgId: string, msgType: string, content: Record<string, unknown>): void {
+    const io = this.requestIo() ?? this.lastIo;
+    const m = new WireMessage({
+      msg_id: randomUUID(),
+      msg_type: msgType,
+      session: io?.msg.header.session ?? '',
+      username: io?.msg.header.username ?? 'kernel',
+      date: new Date().toISOString(),
+      version: PROTOCOL_VERSION,
+    });
+    m.parent = { msg_id: parentMsgId, msg_type: 'comm_msg', session: io?.msg.header.session ?? '', username: io?.msg.header.username ?? '', date: new Date().toISOString(), version: PROTOCOL_VERSION };
+    m.identity = [Buffer.from(`kernel.${msgType}`)];
+    m.content = content;
+    io?.streams.flush();
+    this.sendIopub(m, msgType);
+  }
+
+  /** Asks the frontend of the running cell for input (stdin). */
+  private requestInput(prompt: string, password: boolean): Promise<string> {
+    const io = this.requestIo();
+    if (!io || !this.stdinChannel) return Promise.reject(new Error('prompt: no request is running'));
+    io.streams.flush();
+    return this.stdinChannel.request(io.msg, prompt, password, this.interrupts.signal);
+  }
+
   /** Interrupts the running cell (SIGINT and `interrupt_request`). */
   interrupt(): void {
     this.interrupts.interrupt();
@@ -254,7 +385,7 @@ export class WorkbookKernel extends ZmqServer {
    */
   private withPlotly(bundle: MimeBundle): MimeBundle {
     const html = bundle['text/html'];
-    if (typeof html !== 'string') return bundle;
+    if (typeof html !== 'string' || figureRenderer() !== 'inline') return bundle;
     if (html.includes(`id="${PLOTLY_BUNDLE_ID}"`)) {
       notePlotlyInlined();
       return bundle;
@@ -267,7 +398,7 @@ export class WorkbookKernel extends ZmqServer {
   }
 
   private publishDisplay(shown: MimeBundle, options: PublishOptions, metadata: object = {}): void {
-    const io = this.currentIo;
+    const io = this.outputTarget();
     if (!io) return;
     const bundle = this.withPlotly(shown);
     io.send(options.update ? 'update_display_data' : 'display_data', {
@@ -277,27 +408,36 @@ export class WorkbookKernel extends ZmqServer {
     });
   }
 
+  /** Signs and sends an IOPub message; content JSON cannot carry becomes a note on stderr. */
+  private sendIopub(m: WireMessage, msgType: string): void {
+    try {
+      void m.signAndSend(this.signer, this.iopub as unknown as SendingSocket);
+    } catch (e) {
+      // Content that JSON cannot carry (a BigInt, a cycle): say so instead of losing the output.
+      m.header.msg_type = 'stream';
+      m.identity = [Buffer.from('kernel.stream')];
+      m.buffers = [];
+      m.content = { name: 'stderr', text: `asl-kernel: could not send a ${msgType} message: ${(e as Error).message}\n` };
+      void m.signAndSend(this.signer, this.iopub as unknown as SendingSocket);
+    }
+  }
+
   private ioFor(msg: WireMessage): CellIo {
-    const send = (msgType: string, content: Record<string, unknown>) => {
+    const send: CellIo['send'] = (msgType, content, extra) => {
       const m = msg.createReply(msgType);
       m.identity = [Buffer.from(`kernel.${msgType}`)];
       m.content = content;
-      try {
-        void m.signAndSend(this.connInfo.key, this.iopub as unknown as SendingSocket);
-      } catch (e) {
-        // Content that JSON cannot carry (a BigInt, a cycle): say so instead of losing the output.
-        m.header.msg_type = 'stream';
-        m.content = { name: 'stderr', text: `asl-kernel: could not send a ${msgType} message: ${(e as Error).message}\n` };
-        void m.signAndSend(this.connInfo.key, this.iopub as unknown as SendingSocket);
-      }
+      if (extra?.metadata) m.metadata = extra.metadata;
+      if (extra?.buffers?.length) m.buffers = extra.buffers.map((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+      this.sendIopub(m, msgType);
     };
     const streams = new StreamCoalescer((name, text) => send('stream', { name, text }));
     return {
       msg,
       streams,
-      send: (msgType, content) => {
+      send: (msgType, content, extra) => {
         if (msgType !== 'stream') streams.flush();
-        send(msgType, content);
+        send(msgType, content, extra);
       },
     };
   }
@@ -307,20 +447,53 @@ export class WorkbookKernel extends ZmqServer {
     const m = (parent as WireMessage).createReply('status');
     m.identity = [Buffer.from('kernel.status')];
     m.content = { execution_state: status };
-    void m.signAndSend(this.connInfo.key, this.iopub as unknown as SendingSocket);
+    void m.signAndSend(this.signer, this.iopub as unknown as SendingSocket);
   }
 
   private reply(sock: unknown, msg: WireMessage, msgType: string, content: Record<string, unknown>): void {
     const r = msg.createReply(msgType);
     r.content = content;
-    void r.signAndSend(this.connInfo.key, sock as SendingSocket);
+    void r.signAndSend(this.signer, sock as SendingSocket);
+  }
+
+  /**
+   * A frontend's comm message: handled by the comm's handlers with the message as the parent of
+   * what they send or print; an error they throw is reported as an `error` output under it. The
+   * kernel reports idle once the handler finished or after {@link COMM_IDLE_AFTER_MS} (a handler
+   * that starts long work does not hold the frontend's next messages back).
+   */
+  private async handleComm(msg: WireMessage, msgType: CommMessageType): Promise<void> {
+    const io = this.ioFor(msg);
+    this.lastIo = io;
+    const incoming: IncomingComm = {
+      content: msg.content,
+      metadata: msg.metadata,
+      buffers: msg.buffers.map((b) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength)),
+      msgId: msg.header.msg_id,
+      msgType,
+    };
+    const handled = this.requests
+      .run(io, async () => {
+        try {
+          if (msgType === 'comm_open') await commRegistry.open(incoming);
+          else if (msgType === 'comm_msg') await commRegistry.message(incoming);
+          else await commRegistry.close(incoming);
+        } catch (e) {
+          const target = this.outputTarget();
+          target?.send('error', { ...runtimeErrorContent(e, this.converter.lookup) });
+        }
+      })
+      .finally(() => io.streams.flush());
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([handled, new Promise<void>((resolve) => (timer = setTimeout(resolve, COMM_IDLE_AFTER_MS)))]);
+    clearTimeout(timer);
   }
 
   /** Dispatches a shell or control message; executes are queued and run one at a time. */
   override async handleShellMessage(sock: unknown, ...frames: Buffer[]): Promise<void> {
     let msg: WireMessage;
     try {
-      msg = WireMessage.parse(this.connInfo.key, frames);
+      msg = WireMessage.parse(this.signer, frames);
     } catch (e) {
       originalStderrWrite(`asl-kernel: dropped a message: ${(e as Error).message}\n`);
       return;
@@ -358,9 +531,11 @@ export class WorkbookKernel extends ZmqServer {
         case 'history_request':
           this.reply(sock, msg, 'history_reply', { status: 'ok', history: this.history.query(msg.content as HistoryRequest) });
           break;
-        case 'comm_info_request':
-          this.reply(sock, msg, 'comm_info_reply', { status: 'ok', comms: {} });
+        case 'comm_info_request': {
+          const target = msg.content.target_name;
+          this.reply(sock, msg, 'comm_info_reply', { status: 'ok', comms: commRegistry.info(typeof target === 'string' ? target : undefined) });
           break;
+        }
         case 'interrupt_request':
           this.interrupt();
           this.reply(sock, msg, 'interrupt_reply', { status: 'ok' });
@@ -372,7 +547,8 @@ export class WorkbookKernel extends ZmqServer {
         case 'comm_open':
         case 'comm_msg':
         case 'comm_close':
-          break; // no comm targets: ignored, as the spec allows
+          await this.handleComm(msg, type);
+          break;
         default:
           originalStderrWrite(`asl-kernel: unsupported message type ${type}\n`);
       }
@@ -436,6 +612,7 @@ export class WorkbookKernel extends ZmqServer {
     previous?.streams.flush();
     const io = this.ioFor(msg);
     this.currentIo = io;
+    this.lastIo = io;
     if (store) {
       this.executionCount++;
       this.history.add(this.executionCount, code);
@@ -469,10 +646,6 @@ export class WorkbookKernel extends ZmqServer {
     // One turn of the event loop: lets zeromq send `busy` and `execute_input` before a cell that
     // may block the thread for a long time.
     await new Promise<void>((resolve) => setImmediate(resolve));
-    const outWrite = streamWriter((text) => io.streams.write('stdout', text));
-    const errWrite = streamWriter((text) => io.streams.write('stderr', text));
-    process.stdout.write = outWrite as typeof process.stdout.write;
-    process.stderr.write = errWrite as typeof process.stderr.write;
     this.interrupts.reset();
     this.executorErrors.length = 0;
     const converter = this.converter;
@@ -492,10 +665,13 @@ export class WorkbookKernel extends ZmqServer {
           return { error: interruptContent(undefined, converter.lookup) };
         }
       }
+      this.watchdog?.setBusy(true);
       ok = await this.executor.execute(code);
     } catch (e) {
       ok = false;
       this.executorErrors.push([e]);
+    } finally {
+      this.watchdog?.setBusy(false);
     }
     const last = converter.takeLast();
     if (!ok) {
@@ -514,6 +690,15 @@ export class WorkbookKernel extends ZmqServer {
     const value: unknown = locals[name];
     delete locals[name];
     if (value === undefined || silent) return {};
+    if (isSelfDisplaying(value)) {
+      // A widget: shown by its own display messages, not as an execute_result.
+      try {
+        await value[SELF_DISPLAY]();
+      } catch (e) {
+        return { error: runtimeErrorContent(e, converter.lookup) };
+      }
+      return {};
+    }
     const result = await mimeBundleOfAsync(value, { includePlotlyJs: !isPlotlyInlined() });
     return { result: result && this.withPlotly(result) };
   }
@@ -524,11 +709,12 @@ export class WorkbookKernel extends ZmqServer {
     this.closed = true;
     shuttingDown = true;
     this.currentIo?.streams.flush();
+    this.watchdog?.stop();
     await Promise.all([drained(this.shell), drained(this.control), drained(this.iopub)]);
     try {
       this.close();
     } finally {
-      setTimeout(() => process.exit(0), 50).unref();
+      setTimeout(() => exitProcess(0), 50).unref();
     }
   }
 }
@@ -560,10 +746,14 @@ export function keepKernelErrorHandlers(): void {
 /** Starts the kernel for a connection file (what `asl-kernel --connection-file F` does). */
 export async function startWorkbookKernel(options: WorkbookKernelOptions): Promise<WorkbookKernel> {
   process.title = `asl-kernel ${path.basename(options.connectionFile)}`;
+  // Until the SIGINT watchdog listens, an interrupt is taken here (Node would otherwise exit).
+  let kernel: WorkbookKernel | undefined;
+  const early = () => kernel?.interrupt();
+  process.on('SIGINT', early);
   // Stack frames in the lib (compiled with source maps) then name its TypeScript lines.
   process.setSourceMapsEnabled(true);
   keepKernelErrorHandlers();
-  const kernel = new WorkbookKernel(options);
-  await kernel.init();
+  kernel = new WorkbookKernel(options);
+  await kernel.init(early);
   return kernel;
 }

@@ -9,6 +9,7 @@
  * `--no-backend` skips the tfjs backend start-up (for tools that only need the language).
  */
 import { installCommand } from './install';
+import { exitProcess } from './process-exit';
 
 function main(argv: string[]): void {
   if (argv[0] === 'install') {
@@ -43,8 +44,11 @@ function main(argv: string[]): void {
     process.exit(2);
   }
   startWorkbookKernel({ connectionFile, initBackend }).catch((e: Error) => {
-    process.stderr.write(`asl-kernel: could not start: ${e.stack ?? e}\n`);
-    process.exit(1);
+    // A bad connection file (unsupported signature_scheme, unreadable JSON) is the user's to fix: its
+    // message says how; anything else is a kernel bug: its stack helps.
+    const config = /connection file|signature_scheme|JSON|ENOENT|EACCES/.test(String(e?.message));
+    process.stderr.write(`asl-kernel: could not start: ${config ? e.message : (e.stack ?? e)}\n`);
+    exitProcess(1);
   });
 }
 

@@ -86,6 +86,10 @@ export function runtimeErrorContent(error: unknown, cells: CellLookup): ErrorCon
     const c = cause instanceof Error ? `${errorName(cause)}: ${cause.message}` : inspect(cause);
     traceback.push(`${CYAN}Caused by${RESET} ${c}`);
   }
+  if ((e as { code?: unknown }).code === 'MODULE_NOT_FOUND') {
+    const name = /Cannot find module '([^']+)'/.exec(evalue)?.[1];
+    if (name) traceback.push(moduleNotFoundHint(name));
+  }
   return { ename, evalue, traceback };
 }
 
@@ -163,5 +167,26 @@ export function diagnosticsContent(diagnostics: readonly Diagnostic[], cell: Cel
     }
   }
   if (count > 10) traceback.push(`… ${count - 10} more`);
+  const missing = diagnostics.find((d) => d.code === 2307);
+  const name = missing ? /module '([^']+)'/.exec(String(missing.messageText))?.[1] : undefined;
+  if (name) traceback.push(moduleNotFoundHint(name));
   return { ename: 'TSError', evalue, traceback };
+}
+
+/**
+ * What to do when a package cannot be found from a notebook: where the kernel looked, and the two
+ * ways to make it work (install the package beside the notebook, or register the kernel from a
+ * project that has it, which puts that project's node_modules in the kernel's NODE_PATH).
+ */
+export function moduleNotFoundHint(name: string, cwd = process.cwd(), nodePath = process.env.NODE_PATH): string {
+  if (name.startsWith('.') || isAbsolute(name)) {
+    return `${CYAN}Hint${RESET}: '${name}' is a path: it is resolved from the notebook's folder (${cwd}).`;
+  }
+  const pkg = name.startsWith('@') ? name.split('/').slice(0, 2).join('/') : name.split('/')[0];
+  const workbook = pkg.startsWith('asl-workbook') || pkg === '@tensorflow/tfjs';
+  return [
+    `${CYAN}Hint${RESET}: the kernel looks for '${pkg}' in the node_modules folders of ${cwd} and the folders above it, then in NODE_PATH (${nodePath ? nodePath : 'not set'}).`,
+    `  Either install it beside the notebook:  npm install ${workbook ? 'asl-workbook asl-workbook-notebook @tensorflow/tfjs' : pkg}`,
+    `  or register the kernel from a project that has it:  npx asl-kernel install   (run in that project; its node_modules becomes the kernel's NODE_PATH), then restart the kernel.`,
+  ].join('\n');
 }
