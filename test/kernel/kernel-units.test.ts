@@ -9,6 +9,7 @@ import {
   KeyboardInterrupt,
   StreamCoalescer,
   WireMessage,
+  MessageSigner,
   buildLineMap,
   diagnosticsContent,
   fixCellSource,
@@ -262,15 +263,33 @@ describe('kernel plumbing', () => {
   test('WireMessage signs, parses and builds replies (HMAC-SHA256)', () => {
     const m = new WireMessage({ msg_id: 'm1', msg_type: 'kernel_info_request', session: 's', username: 'u', date: '', version: '5.3' });
     m.identity = [Buffer.from('client')];
-    const frames = m.frames('key').map((f) => Buffer.from(f));
-    const parsed = WireMessage.parse('key', frames);
+    const signer = MessageSigner.fromConnection({ key: 'key', signature_scheme: 'hmac-sha256' });
+    const frames = m.frames(signer).map((f) => Buffer.from(f));
+    const parsed = WireMessage.parse(signer, frames);
     assert.equal(parsed.header.msg_id, 'm1');
     assert.deepEqual(parsed.identity, [Buffer.from('client')]);
-    assert.throws(() => WireMessage.parse('other key', frames), /invalid signature/);
+    assert.throws(() => WireMessage.parse(MessageSigner.fromConnection({ key: 'other key' }), frames), /invalid signature/);
+    // A signature of another length (not hex of this digest) is refused, not compared (timingSafeEqual needs equal lengths).
+    const short = frames.map((f, i) => (i === 2 ? Buffer.from('abc') : f));
+    assert.throws(() => WireMessage.parse(signer, short), /invalid signature/);
     const reply = parsed.createReply('kernel_info_reply');
     assert.equal(reply.parent.msg_id, 'm1');
     assert.equal(reply.header.session, 's');
     assert.equal(reply.header.version, '5.3');
+  });
+
+  test('MessageSigner honours signature_scheme, refuses unknown schemes at once, and does not sign without a key', () => {
+    const parts = ['{"a":1}', '{}', '{}', '{}'];
+    const sha512 = MessageSigner.fromConnection({ key: 'k', signature_scheme: 'hmac-sha512' });
+    assert.equal(sha512.sign(parts).length, 128);
+    assert.equal(sha512.verify(sha512.sign(parts), parts), true);
+    assert.equal(MessageSigner.fromConnection({ key: 'k' }).digest, 'sha256');
+    assert.throws(() => MessageSigner.fromConnection({ key: 'k', signature_scheme: 'hmac-whirlpool9' }), /unsupported signature_scheme "hmac-whirlpool9".*sha256/);
+    assert.throws(() => MessageSigner.fromConnection({ key: 'k', signature_scheme: 'rsa' }), /unsupported signature_scheme "rsa"/);
+    const none = MessageSigner.fromConnection({ key: '', signature_scheme: 'hmac-sha256' });
+    assert.equal(none.signs, false);
+    assert.equal(none.sign(parts), '');
+    assert.equal(none.verify('anything', parts), true);
   });
 });
 

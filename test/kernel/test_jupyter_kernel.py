@@ -19,29 +19,13 @@ import time
 import unittest
 from queue import Empty
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-KERNEL_NAME = "asl-workbook-test"
-
-_spec_home = tempfile.mkdtemp(prefix="asl-kernel-test-")
-_node = os.environ.get("ASL_NODE") or shutil.which("node") or "node"
-subprocess.run(
-    [_node, os.path.join(ROOT, "environment", "kernelspec.mjs"),
-     os.path.join(_spec_home, "kernels", KERNEL_NAME), "--name", KERNEL_NAME,
-     "--display-name", "ASL Workbook (test)"],
-    check=True,
-)
-os.environ["JUPYTER_PATH"] = _spec_home + (os.pathsep + os.environ["JUPYTER_PATH"] if os.environ.get("JUPYTER_PATH") else "")
-os.chdir(ROOT)  # the kernel's cwd: cells import 'asl-workbook' from the checkout
+from kernel_fixture import KERNEL_NAME, ROOT  # noqa: E402  (writes the test kernel spec, sets JUPYTER_PATH)
 
 import jupyter_kernel_test  # noqa: E402  (after JUPYTER_PATH is set)
 from jupyter_kernel_test.msgspec_v5 import validate_message  # noqa: E402
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 TIMEOUT = 60
-
-
-def tearDownModule():
-    shutil.rmtree(_spec_home, ignore_errors=True)
 
 
 class WorkbookKernelTests(jupyter_kernel_test.KernelTests):
@@ -247,6 +231,36 @@ class WorkbookKernelTests(jupyter_kernel_test.KernelTests):
         self.assertEqual(reply["content"]["ename"], "KeyboardInterrupt")
         self.assertEqual(self.result_text("keep"), "'kept'")
         self.assertEqual(self.result_text("spins > 0"), "true")
+
+    def test_interrupt_stops_a_sync_loop_after_an_await(self):
+        # Nothing on the main thread can run while it spins: the kernel's SIGINT watchdog threads
+        # terminate the stuck JavaScript (kernel README, "Interrupts").
+        self.assertEqual(self.result_text("const stuckKeep = 'kept';\nlet stuckSpins = 0;\nstuckKeep"), "'kept'")
+        start = time.time()
+        reply = self.interrupt_cell("await 0;\nwhile (true) {\n  stuckSpins++;\n}", settle=1.5)
+        self.assertEqual(reply["content"]["status"], "error")
+        self.assertEqual(reply["content"]["ename"], "KeyboardInterrupt")
+        self.assertLess(time.time() - start, 20)
+        self.assertEqual(self.result_text("stuckSpins > 0"), "true")
+        self.assertEqual(self.result_text("stuckKeep"), "'kept'")
+        # The kernel still runs async code and timers normally afterwards.
+        self.assertEqual(self.result_text("await new Promise((r) => setTimeout(() => r(7), 10))"), "7")
+
+    def test_process_exit_in_a_cell_is_an_error_and_the_kernel_lives(self):
+        reply, outputs = self.run_cell("const beforeExit = 5;\nprocess.exit(3);")
+        content = reply["content"]
+        self.assertEqual(content["status"], "error")
+        self.assertEqual(content["ename"], "ProcessExit")
+        self.assertIn("process.exit(3) was called", content["evalue"])
+        self.assertIn("restart the kernel", content["evalue"])
+        self.assertEqual([m["content"]["ename"] for m in outputs if m["msg_type"] == "error"], ["ProcessExit"])
+        self.assertEqual(self.result_text("beforeExit + 1"), "6")
+        # From a timer: reported on the cell's stderr; the kernel keeps running.
+        reply, outputs = self.run_cell("setTimeout(() => process.exit(0), 0);\nawait new Promise((r) => setTimeout(r, 100));")
+        self.assertEqual(reply["content"]["status"], "ok")
+        errs = "".join(m["content"]["text"] for m in outputs if m["msg_type"] == "stream" and m["content"]["name"] == "stderr")
+        self.assertIn("ProcessExit", errs)
+        self.assertEqual(self.result_text("beforeExit"), "5")
 
     def test_update_display_data(self):
         code = ("import { newDisplay } from 'asl-workbook-notebook';\n"
