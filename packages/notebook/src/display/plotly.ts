@@ -17,6 +17,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { escapeHtml, type MimeBundle } from 'asl-workbook';
 import { fail } from '../errors';
+import { currentOutputSink } from './output-sink';
 import { publish } from './publish';
 
 /** A plotly.js figure: traces, layout and config, as `Plotly.newPlot` takes them. */
@@ -186,11 +187,12 @@ export function saveFigure(figure: PlotlyFigure, dir: string, name: string): str
  * When figures are being collected (`ASL_FIGURES_DIR` is set, as `npm run reproduce` does), saves the
  * figure there as `<name>.html` + `<name>.json`; the default name is the notebook's name, a counter
  * and the figure's title. Every path that shows a figure calls it (showFigure, and the kernel's
- * display of a figure as a cell's last expression). Returns the HTML path, if saved.
+ * display of a figure as a cell's last expression). Figures shown inside a widget's Output area are
+ * not collected: they are live views that change with the controls. Returns the HTML path, if saved.
  */
 export function collectFigure(figure: PlotlyFigure, name?: string): string | undefined {
   const dir = process.env.ASL_FIGURES_DIR;
-  if (!dir) return undefined;
+  if (!dir || currentOutputSink()) return undefined;
   const prefix = process.env.ASL_NOTEBOOK ? `${process.env.ASL_NOTEBOOK}-` : '';
   return saveFigure(figure, dir, name ?? `${prefix}${String(++savedCounter).padStart(2, '0')}-${slug(figureTitle(figure))}`);
 }

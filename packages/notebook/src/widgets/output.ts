@@ -72,17 +72,17 @@ export class Output extends DomWidget {
     return this.items.map((o) => ({ ...o }));
   }
 
+  /**
+   * Opens the widget when it is first shown (itself or in a box). Figures in it need plotly.js in
+   * the page: with the inline renderer it is put in the cell's output now (once per session), so
+   * figures from later callbacks draw too.
+   */
   override open(): boolean {
     const wasOpen = this.isOpen;
+    if (!wasOpen && figureRenderer() === 'inline') ensurePlotlyInPage();
     const ok = super.open();
     if (ok && !wasOpen && widgetProtocol() === 1) this.announceCaptureId();
     return ok;
-  }
-
-  /** Shows the area; figures in it need plotly.js in the page, which the inline renderer puts in the cell. */
-  override display(): boolean {
-    if (figureRenderer() === 'inline') ensurePlotlyInPage();
-    return super.display();
   }
 
   /** Protocol 1: tells the frontend's model the capture id (a change after creation, which it listens to). */
