@@ -19,7 +19,7 @@ import { UsageError, type OptionSpecs, type ParsedArgs } from './args';
 /** The data flags. */
 export const DATA_OPTIONS: OptionSpecs = {
   data: { type: 'string', value: 'multifashion|debtags|FILE#EXPORT', description: 'the dataset (default multifashion); a module path and the name of its loader function' },
-  'train-size': { type: 'string', kind: 'positive-int', value: 'N', description: 'MultiFashion / Debtags training samples (MultiFashion default 2000)' },
+  'train-size': { type: 'string', kind: 'positive-int', value: 'N', description: 'MultiFashion / Debtags training samples (MultiFashion default 2000; its items: the Fashion-MNIST test set shipped in data/)' },
   'val-size': { type: 'string', kind: 'positive-int', value: 'N', description: 'validation samples (MultiFashion default 500)' },
   canvas: { type: 'string', kind: 'positive-int', value: 'N', description: 'MultiFashion image size in pixels (default 32)' },
   'missing-rate': { type: 'string', kind: 'fraction', value: 'R', description: 'MultiFashion: fraction of training positives hidden' },
@@ -54,6 +54,9 @@ export function datasetRefFromArgs(p: ParsedArgs): DatasetRef {
       trainSize: p.number('train-size') ?? 2000,
       valSize: p.number('val-size') ?? 500,
       canvasSize: p.number('canvas') ?? 32,
+      // The Fashion-MNIST items shipped in data/ (its test set), so a run is the same on every machine
+      // whether or not the full set is installed (the book uses the same).
+      source: 'shipped',
     };
     const missing = p.number('missing-rate');
     if (missing !== undefined) options.missingLabelRate = missing;

@@ -21,7 +21,7 @@ const finite = z.number().finite();
 export const lossSpecSchema = z
   .object({
     name: z.string().min(1),
-    params: z.record(z.union([finite, z.boolean(), z.string(), z.array(finite)])).optional(),
+    params: z.record(z.union([finite, z.boolean(), z.string(), z.array(finite).readonly()])).optional(),
     module: z.string().min(1).optional(),
   })
   .strict();

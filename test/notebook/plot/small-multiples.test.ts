@@ -5,9 +5,9 @@ import { OUTSIDE_LEGEND, lineFigure, smallMultiplesFigure, barFigure } from 'asl
 
 describe('figure layout', () => {
   test('legends sit outside the plotting area', () => {
-    assert.deepEqual(lineFigure([{ name: 'a', x: [0], y: [1] }]).layout.legend, OUTSIDE_LEGEND);
+    assert.deepEqual(lineFigure([{ name: 'a', x: [0], y: [1] }]).layout?.legend, OUTSIDE_LEGEND);
     assert.ok((OUTSIDE_LEGEND.x as number) > 1, 'right of the plot');
-    assert.deepEqual(barFigure([{ name: 'a', categories: ['x'], values: [1] }, { name: 'b', categories: ['x'], values: [2] }]).layout.legend, OUTSIDE_LEGEND);
+    assert.deepEqual(barFigure([{ name: 'a', categories: ['x'], values: [1] }, { name: 'b', categories: ['x'], values: [2] }]).layout?.legend, OUTSIDE_LEGEND);
   });
   test('small multiples: one panel per group on a grid, shared y, one legend entry per series name', () => {
     const panel = (t: string) => ({ title: t, series: [{ name: 'positives', x: [0, 1], y: [1, 2] }, { name: 'negatives', x: [0, 1], y: [2, 1] }] });

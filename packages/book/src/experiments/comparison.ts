@@ -1,0 +1,132 @@
+/**
+ * A loss comparison as the book runs it: every loss ("arm") gets its own learning rate, chosen on the
+ * validation split with the first seed from a grid that is extended (×2 or ÷2) while the best rate
+ * sits at its edge, so the chosen rate is interior; the other seeds then run at that rate. Identical
+ * data, model, recipe and seeds otherwise. The result is plain JSON (cached by `cachedRun`).
+ */
+import { datasetStatistics, loadDatasetRef, type DatasetRef, type LossSpec, type SweepTracking, type TrainConfig } from 'asl-workbook';
+import { cachedRun } from '../run-cache';
+import { runGrid, type GridRun } from './grid';
+
+/** One loss of a comparison. */
+export interface Arm {
+  label: string;
+  loss: LossSpec;
+}
+
+export interface ComparisonPlan {
+  /** Names the comparison in the cache key and logs. */
+  id: string;
+  data: DatasetRef;
+  /** The recipe: model, epochs, batch size, optimizer, schedule, EMA (no loss, lr or seed). */
+  base: TrainConfig;
+  arms: Arm[];
+  seeds: number[];
+  /** The initial learning-rate grid (searched with the first seed). */
+  lrGrid: number[];
+  /** At most this many extensions of the grid per side (default 2). */
+  maxExtensions?: number;
+  /** Fixed learning rates per arm label instead of a search (e.g. fine-tuning at the from-scratch rates). */
+  lrFixed?: Record<string, number>;
+  track?: SweepTracking;
+  /** Decision threshold of CF1/OF1 (default 0.5). */
+  threshold?: number;
+  /** Keep PR curves of the most frequent, the median and the rarest class with ≥ 10 validation positives. */
+  prCurves?: boolean;
+}
+
+/** One evaluated run of a comparison. */
+export interface ComparisonRun extends GridRun {
+  arm: string;
+  lr: number;
+  seed: number;
+}
+
+export interface ComparisonResult {
+  plan: ComparisonPlan;
+  runs: ComparisonRun[];
+  /** Every learning rate tried with the first seed: arm, rate, validation mAP. */
+  lrSearch: Array<{ arm: string; lr: number; mAP: number }>;
+  chosenLr: Record<string, number>;
+  /** Whether each chosen rate is interior to the rates tried (false: the search stopped at its limit). */
+  lrInterior: Record<string, boolean>;
+  classNames: string[];
+  trainPositives: number[];
+  valPositives: number[];
+  prClasses: number[];
+  seconds: number;
+}
+
+const round = (x: number) => Number(x.toPrecision(3));
+
+/** Runs (or reads from the cache) a comparison; `log` prints progress. */
+export async function runComparison(plan: ComparisonPlan, log: (line: string) => void = () => {}): Promise<ComparisonResult> {
+  return cachedRun({ comparison: plan }, async () => {
+    const started = Date.now();
+    const splits = await loadDatasetRef(plan.data);
+    const train = await datasetStatistics(splits.train);
+    const val = await datasetStatistics(splits.val);
+    const order = train.perClass.map((c, i) => ({ i, n: c.positives })).sort((a, b) => b.n - a.n).map((c) => c.i);
+    const eligible = order.filter((i) => val.perClass[i].positives >= 10);
+    const prClasses = plan.prCurves && eligible.length ? [eligible[0], eligible[Math.floor(eligible.length / 2)], eligible[eligible.length - 1]] : [];
+    const [first, ...rest] = plan.seeds;
+    const grid = (arm: Arm, lrs: number[], seeds: number[]) =>
+      runGrid({ base: { ...plan.base, loss: arm.loss }, grid: { lr: lrs, seed: seeds } }, plan.data, { track: plan.track, threshold: plan.threshold, prClasses, log });
+    const runs: ComparisonRun[] = [];
+    const lrSearch: ComparisonResult['lrSearch'] = [];
+    const chosenLr: Record<string, number> = {};
+    const lrInterior: Record<string, boolean> = {};
+    for (const arm of plan.arms) {
+      log(`${plan.id}: ${arm.label}`);
+      const tried = new Map<number, ComparisonRun>();
+      const tryRates = async (lrs: number[]) => {
+        const fresh = lrs.map(round).filter((lr) => !tried.has(lr));
+        if (!fresh.length) return;
+        const out = await grid(arm, fresh, [first]);
+        out.forEach((r, i) => tried.set(fresh[i], { ...r, arm: arm.label, lr: fresh[i], seed: first }));
+      };
+      const fixed = plan.lrFixed?.[arm.label];
+      if (fixed !== undefined) await tryRates([fixed]);
+      else {
+        await tryRates(plan.lrGrid);
+        for (let ext = 0; ext < (plan.maxExtensions ?? 2); ext++) {
+          const rates = [...tried.keys()].sort((a, b) => a - b);
+          const best = rates.reduce((a, b) => (tried.get(b)!.mAP > tried.get(a)!.mAP ? b : a));
+          if (best === rates[rates.length - 1]) await tryRates([best * 2]);
+          else if (best === rates[0]) await tryRates([best / 2]);
+          else break;
+        }
+      }
+      const rates = [...tried.keys()].sort((a, b) => a - b);
+      const best = rates.reduce((a, b) => (tried.get(b)!.mAP > tried.get(a)!.mAP ? b : a));
+      chosenLr[arm.label] = best;
+      lrInterior[arm.label] = fixed !== undefined || (best !== rates[0] && best !== rates[rates.length - 1]);
+      for (const lr of rates) lrSearch.push({ arm: arm.label, lr, mAP: tried.get(lr)!.mAP });
+      runs.push(tried.get(best)!);
+      if (rest.length) {
+        const more = await grid(arm, [best], rest);
+        more.forEach((r, i) => runs.push({ ...r, arm: arm.label, lr: best, seed: rest[i] }));
+      }
+    }
+    return {
+      plan,
+      runs,
+      lrSearch,
+      chosenLr,
+      lrInterior,
+      classNames: [...splits.train.classNames],
+      trainPositives: train.perClass.map((c) => c.positives),
+      valPositives: val.perClass.map((c) => c.positives),
+      prClasses,
+      seconds: (Date.now() - started) / 1000,
+    };
+  });
+}
+
+/** The per-seed values of a metric for one arm, in seed order (for the verdict rule). */
+export function perSeed(result: ComparisonResult, arm: string, metric: (r: ComparisonRun) => number = (r) => r.mAP): number[] {
+  return result.plan.seeds.map((s) => {
+    const run = result.runs.find((r) => r.arm === arm && r.seed === s);
+    return run ? metric(run) : NaN;
+  });
+}
