@@ -16,6 +16,8 @@ export { JUPYTER_DISPLAY, escapeHtml, tableHtml, tableText, toPlainTable, format
 export type { MimeBundle, Displayable, PlainTable, TableLike, TableHtmlOptions } from './core/rich';
 // backend
 export { initBackend, backendChoice, describeBackend, requestedBackend, BACKEND_ORDER, BACKEND_REQUESTS } from './backend/select';
+export { setWasmThreads, wasmThreads } from './backend/simd/backend-heap';
+export { configuredThreadCount } from './backend/simd/threads';
 export type { BackendChoice, BackendAttempt, BackendRequest, InitBackendOptions } from './backend/select';
 // losses, metrics, data, training, analysis
 export * from './losses';

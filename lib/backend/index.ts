@@ -33,3 +33,4 @@ export { simdKernelsFor, simdKernelModuleBytes, GEMM_MR, GEMM_NR } from './simd/
 export type { SimdKernels, WasmMemoryLike } from './simd/kernels';
 export { FunctionBuilder, assembleModule } from './simd/wasm-module';
 export type { ValueType, Local } from './simd/wasm-module';
+export { reassertGradients } from './fixes/kernel-api';

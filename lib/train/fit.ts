@@ -21,6 +21,7 @@
 import * as tf from '../core/tf';
 import { fail } from '../core/errors';
 import { checkOptionKeys } from '../core/options';
+import { reassertGradients } from '../backend/fixes/kernel-api';
 import type { DatasetSplits } from '../data/types';
 import { createLoss, lossDefinitionOf, serialisableLossSpec } from '../losses/registry';
 import { isLoss, isMultiLabelLoss, type LossLike, type LossParamValue, type LossSpec } from '../losses/types';
@@ -114,6 +115,8 @@ export async function trainModel(config: TrainConfig, options: TrainOptions): Pr
     fail(fn, 'progress', `must be one of ${PROGRESS_MODES.join(', ')} or a callback, got ${JSON.stringify(options.progress)}`);
   }
   const started = Date.now();
+  // The backend's faster gradients, if a later import of @tensorflow/tfjs replaced them.
+  reassertGradients();
   const c = resolveTrainConfig(config, fn);
   const { data } = options;
   const single = c.task === 'single-label';

@@ -35,7 +35,7 @@ export { evaluateSweepRuns } from './sweep-evaluation';
 export type { EvaluatedRun, EvaluateSweepRunsOptions } from './sweep-evaluation';
 export { leaderboard } from './leaderboard';
 export type { LeaderboardRow } from './leaderboard';
-export { buildZooModel, ZOO_MODEL_NAMES } from './models';
+export { buildZooModel, bnCnn, ZOO_MODEL_NAMES } from './models';
 export type { ZooModelName, ZooModelOptions } from './models';
 export { OPTIMIZER_NAMES } from './optimizer';
 export type { OptimizerConfig, OptimizerName } from './optimizer';

@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '../../lib/core/tf';
+import { reassertGradients } from '../../lib/backend/fixes/kernel-api';
 import { initBackend, configuredThreadCount, setWasmThreads, wasmThreads } from '../../lib/backend/index';
 import { shareModuleMemory } from '../../lib/backend/simd/shared-heap';
 import { simdHeap } from '../../lib/backend/simd/backend-heap';
@@ -180,6 +181,21 @@ describe('kernel threads', () => {
       assert.ok(Number.isFinite(b.step()));
     } finally {
       b.dispose();
+    }
+  });
+});
+
+
+describe('gradient overrides', () => {
+  it('come back when something re-registers tfjs gradients after start-up', () => {
+    const ours = tf.getGradient('Relu');
+    // What loading @tensorflow/tfjs after the backend does for every kernel:
+    tf.registerGradient({ kernelName: 'Relu', inputsToSave: ['x'], gradFunc: (dy) => ({ x: () => dy }) });
+    assert.notEqual(tf.getGradient('Relu'), ours);
+    const restored = reassertGradients();
+    if (ours) {
+      assert.ok(restored.includes('Relu'), restored.join(','));
+      assert.equal(tf.getGradient('Relu'), ours);
     }
   });
 });

@@ -64,7 +64,7 @@ export function restoreKernel(kernelName: string): void {
   if (original) tf.registerKernel(original);
 }
 
-const gradientsRegistered = new Set<string>();
+const gradientsRegistered = new Map<string, tf.GradConfig>();
 
 /**
  * Registers a gradient once per process. The workbook's gradients stay registered when a fix is
@@ -72,8 +72,24 @@ const gradientsRegistered = new Set<string>();
  */
 export function registerGradientOnce(config: tf.GradConfig): void {
   if (gradientsRegistered.has(config.kernelName)) return;
-  gradientsRegistered.add(config.kernelName);
+  gradientsRegistered.set(config.kernelName, config);
   tf.registerGradient(config);
+}
+
+/**
+ * Registers the workbook's gradients again where something replaced them — loading
+ * `@tensorflow/tfjs` after the backend started re-registers all of tfjs' own gradients (slower, as
+ * correct). The trainer calls this before it trains. Returns the kernels whose gradient came back.
+ */
+export function reassertGradients(): string[] {
+  const restored: string[] = [];
+  for (const [name, config] of gradientsRegistered) {
+    if (tf.getGradient(name) !== config) {
+      tf.registerGradient(config);
+      restored.push(name);
+    }
+  }
+  return restored;
 }
 
 export function sizeOf(shape: readonly number[]): number {
