@@ -4,19 +4,9 @@
  */
 import * as path from 'node:path';
 import { fail } from '../core/errors';
-import type { DatasetSplits } from './types';
+import type { DatasetRef, DatasetSplits } from './types';
 
-export type DatasetRef =
-  /** MultiFashion (lib/data `loadMultiFashion`) with its options. */
-  | { kind: 'multifashion'; options?: Record<string, unknown> }
-  /** Debtags (lib/data `loadDebtags`) with its options. */
-  | { kind: 'debtags'; options?: Record<string, unknown> }
-  /** A fixed-budget Debtags subset (lib/data `loadDebtagsSubset`) with its options. */
-  | { kind: 'debtags-subset'; options?: Record<string, unknown> }
-  /** MultiFashion flattened to vectors (lib/data `loadFlatMultiFashion`) with its options. */
-  | { kind: 'flat-multifashion'; options?: Record<string, unknown> }
-  /** `require(module)[exportName](...args)` returning `DatasetSplits` (or a promise of it). */
-  | { kind: 'module'; module: string; exportName: string; args?: unknown[] };
+export type { DatasetRef } from './types';
 
 /** Loads the splits a {@link DatasetRef} describes. */
 export async function loadDatasetRef(ref: DatasetRef): Promise<DatasetSplits> {

@@ -7,8 +7,7 @@ import { loadDebtags } from './debtags';
 import type { DebtagsOptions } from './debtags';
 import { SparseFeatureDataset } from './sparse';
 import type { SparseRows } from './sparse';
-import type { DatasetSplits } from './types';
-import type { DatasetRef } from './dataset-ref';
+import type { DatasetSplits, DatasetRef } from './types';
 
 /** Options of {@link loadDebtagsSubset}: Debtags' options plus the subset sizes. */
 export interface DebtagsSubsetOptions extends DebtagsOptions {

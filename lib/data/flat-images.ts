@@ -16,8 +16,7 @@
 import type * as tf from '../core/tf';
 import { fail } from '../core/errors';
 import { loadMultiFashion, type MultiFashionInfo, type MultiFashionOptions } from './multifashion';
-import type { Batch, BatchOptions, DatasetSplits, MultiLabelDataset } from './types';
-import type { DatasetRef } from './dataset-ref';
+import type { Batch, BatchOptions, DatasetSplits, MultiLabelDataset, DatasetRef } from './types';
 
 /**
  * A view of `source` whose inputs are flattened to rank 1: `inputShape` `[H, W, C]` becomes

@@ -54,3 +54,19 @@ export interface DatasetSplits {
   val: MultiLabelDataset;
   test?: MultiLabelDataset;
 }
+
+/**
+ * A serialisable reference to a dataset, so that sweep workers, queue workers and the command line
+ * load the same data by description (./dataset-ref.ts `loadDatasetRef`).
+ */
+export type DatasetRef =
+  /** MultiFashion (lib/data `loadMultiFashion`) with its options. */
+  | { kind: 'multifashion'; options?: Record<string, unknown> }
+  /** Debtags (lib/data `loadDebtags`) with its options. */
+  | { kind: 'debtags'; options?: Record<string, unknown> }
+  /** A fixed-budget Debtags subset (lib/data `loadDebtagsSubset`) with its options. */
+  | { kind: 'debtags-subset'; options?: Record<string, unknown> }
+  /** MultiFashion flattened to vectors (lib/data `loadFlatMultiFashion`) with its options. */
+  | { kind: 'flat-multifashion'; options?: Record<string, unknown> }
+  /** `require(module)[exportName](...args)` returning `DatasetSplits` (or a promise of it). */
+  | { kind: 'module'; module: string; exportName: string; args?: unknown[] };

@@ -13,6 +13,7 @@ import type { DatasetRef } from '../data/dataset-ref';
 import { isLoss, isMultiLabelLoss } from '../losses/types';
 import { resolveTrainConfig, type TrainConfig } from './config';
 import type { EpochRecord } from './events';
+import type { SweepTracking } from './sweep-thread';
 import type { QueueSweepOptions } from './queue/types';
 import type { RunOutcome } from './sweep-thread';
 
@@ -48,11 +49,7 @@ export interface SweepOptions {
   track?: SweepTracking;
 }
 
-/** What {@link SweepOptions.track} records, as the step interval of each tracker. */
-export interface SweepTracking {
-  probabilities?: number;
-  gradientShare?: number;
-}
+export type { SweepTracking } from './sweep-thread';
 
 /** One run of a sweep, tidy: parameters as columns. */
 export interface SweepRecord {

@@ -8,7 +8,6 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { DatasetRef } from '../data/dataset-ref';
-import type { SweepTracking } from './sweep-grid';
 import type { TrainConfig } from './config';
 import type { EpochRecord } from './events';
 import type { BestEpoch } from './train-state';
@@ -32,6 +31,12 @@ export interface RunOutcome {
 export interface SweepThreadInit {
   data: DatasetRef;
   backend?: string;
+}
+
+/** What a sweep records inside each run (`SweepOptions.track`), as the step interval of each tracker. */
+export interface SweepTracking {
+  probabilities?: number;
+  gradientShare?: number;
 }
 
 /** One run for a thread. */

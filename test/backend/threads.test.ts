@@ -190,7 +190,7 @@ describe('gradient overrides', () => {
   it('come back when something re-registers tfjs gradients after start-up', () => {
     const ours = tf.getGradient('Relu');
     // What loading @tensorflow/tfjs after the backend does for every kernel:
-    tf.registerGradient({ kernelName: 'Relu', inputsToSave: ['x'], gradFunc: (dy) => ({ x: () => dy }) });
+    tf.registerGradient({ kernelName: 'Relu', inputsToSave: ['x'], gradFunc: (dy) => ({ x: () => dy as tf.Tensor }) });
     assert.notEqual(tf.getGradient('Relu'), ours);
     const restored = reassertGradients();
     if (ours) {

@@ -8,7 +8,7 @@
 import * as tf from '../../core/tf';
 import { simdHeap } from '../simd/backend-heap';
 import type { WasmBackendHeapLike } from '../simd/backend-heap';
-import type { WasmHeap } from '../simd/gemm';
+import type { WasmHeap } from '../simd/wasm-api';
 
 /** The parts of tfjs' `TensorInfo` a kernel sees. */
 export interface TensorInfoLike {

@@ -5,7 +5,7 @@
  */
 import * as tf from '../../core/tf';
 import { partsFor, runJobs, splitRange } from '../simd/jobs';
-import type { WasmHeap } from '../simd/gemm';
+import type { WasmHeap } from '../simd/wasm-api';
 import { heapOf, wasmKernel } from './kernel-api';
 import type { TensorInfoLike, WasmKernelFunc } from './kernel-api';
 

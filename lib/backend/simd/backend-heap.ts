@@ -2,7 +2,7 @@
  * Access to the tfjs wasm backend's heap for the SIMD kernels: its `WasmMemoryLike`, malloc and
  * free, the heap address of a tensor's data, and the kernel threads where the heap is shared.
  */
-import type { WasmHeap } from './gemm';
+import type { WasmHeap } from './wasm-api';
 import { simdKernelModuleFor, simdKernelsFor } from './kernels';
 import { isSharedMemory, isWasmMemory } from './wasm-api';
 import type { WasmMemoryLike } from './wasm-api';

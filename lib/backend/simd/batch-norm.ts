@@ -15,7 +15,7 @@
  * Sums are float64 per block of positions (f32 within a block of 512) and blocks are added in a
  * fixed order, so results do not depend on the number of threads.
  */
-import type { WasmHeap } from './gemm';
+import type { WasmHeap } from './wasm-api';
 import { Carve, heapScratch, partsFor, runJobs, splitRange } from './jobs';
 import { SUM_BLOCK } from './norm-kernels';
 

@@ -7,7 +7,7 @@
  */
 import { CONV_FILTER_TILE, CONV_FORWARD_TILE } from './conv-kernels';
 import { Carve, heapScratch, partsFor, runJobs, splitRange } from './jobs';
-import type { WasmHeap } from './gemm';
+import type { WasmHeap } from './wasm-api';
 
 /** Geometry of a 2-D convolution (NHWC), as tfjs' `computeConv2DInfo` gives it. */
 export interface ConvGeometry {

@@ -12,19 +12,13 @@
 import { GEMM_MC, GEMM_MR, GEMM_NR, simdKernelsFor } from './kernels';
 import type { WasmMemoryLike } from './kernels';
 import type { SimdKernels } from './kernels';
-import type { KernelThreadPool } from './threads';
 import { heapScratch, partsFor, splitRange, threadsFor } from './jobs';
+import type { WasmHeap } from './wasm-api';
+
+export type { WasmHeap } from './wasm-api';
 
 export { GEMM_MC };
 
-/** The part of an Emscripten module the product needs, and the kernel threads on its heap if any. */
-export interface WasmHeap {
-  memory: WasmMemoryLike;
-  malloc(bytes: number): number;
-  free(ptr: number): void;
-  /** Threads that run kernels on this heap (only where the heap is shared; see ./threads). */
-  pool?: KernelThreadPool;
-}
 
 /** Depth of a K slice: a B panel (kc × 8 floats = 16 KB) stays in L1 while A streams. */
 export const GEMM_KC = 512;

@@ -2,7 +2,7 @@
  * Helpers of the kernels' drivers: scratch space on the heap, how many threads a piece of work
  * deserves, cutting ranges into per-thread parts, running a kernel's jobs.
  */
-import type { WasmHeap } from './gemm';
+import type { WasmHeap } from './wasm-api';
 import { simdKernelsFor } from './kernels';
 import type { SimdKernels } from './kernels';
 import type { WasmMemoryLike } from './wasm-api';

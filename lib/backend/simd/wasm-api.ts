@@ -35,3 +35,22 @@ export function isWasmMemory(x: unknown): x is WasmMemoryLike {
 export function isSharedMemory(memory: WasmMemoryLike): boolean {
   return typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
 }
+
+/** The part of an Emscripten module the product needs, and the kernel threads on its heap if any. */
+export interface WasmHeap {
+  memory: WasmMemoryLike;
+  malloc(bytes: number): number;
+  free(ptr: number): void;
+  /** Threads that run kernels on this heap (only where the heap is shared; see ./threads). */
+  pool?: KernelRunner;
+}
+
+/** What a heap's kernels need of a thread pool (./threads.ts `KernelThreadPool` is one). */
+export interface KernelRunner {
+  /** Threads the jobs are spread over (at most `capacity`). */
+  threads: number;
+  /** Threads the pool has, the calling one included. */
+  readonly capacity: number;
+  /** Runs every job of kernel export `name` (each job a list of its arguments), returning when all are done. */
+  run(name: string, jobs: readonly (readonly number[])[]): void;
+}
