@@ -29,6 +29,9 @@ export type NotebookOutput =
 
 /** How long after telling a classic notebook the capture id the kernel waits before sending into it. */
 const CLASSIC_CAPTURE_SETTLE_MS = 150;
+/** After a classic page asked for the state (reload): when the capture id is announced, and again. */
+const RESTORE_FIRST_MS = 300;
+const RESTORE_AGAIN_MS = 1500;
 /** Output changes within this many milliseconds are synced in one message (protocol 2). */
 const SYNC_DELAY_MS = 15;
 
@@ -85,14 +88,45 @@ export class Output extends DomWidget {
     return ok;
   }
 
-  /** Protocol 1: tells the frontend's model the capture id (a change after creation, which it listens to). */
+  /**
+   * Protocol 1: tells the frontend's model the capture id — as a change after the model exists, the
+   * only thing its widget extension listens to — then sends what the area holds (captured before it
+   * was shown, or before the page was reloaded).
+   */
   private announceCaptureId(): void {
-    if (this.captureIdSent) return;
     this.captureIdSent = true;
     this.classicReadyAt = Date.now() + CLASSIC_CAPTURE_SETTLE_MS;
     this.sync();
-    // What was captured before the widget was shown.
     for (const o of this.items) this.classicSend(...toMessage(o));
+  }
+
+  /** A reloaded classic page rebuilds the model from this state: without the capture id, which follows as a change. */
+  protected override requestStateOverrides(protocol: WidgetProtocol): Record<string, JsonValue> {
+    return protocol === 1 ? { msg_id: '' } : {};
+  }
+
+  /**
+   * A reloaded classic page asks every widget's state first and builds the models after all have
+   * answered; a change sent at once would reach a comm without its model yet. So the capture id is
+   * announced a moment later, and again (cleared and set: a harmless repeat if the first arrived)
+   * after the page has surely built its models, followed by what the area holds.
+   */
+  protected override afterStateRequest(protocol: WidgetProtocol): void {
+    if (protocol !== 1) return;
+    this.captureIdSent = false;
+    const announce = (replay: boolean) => {
+      if (!this.isOpen) return;
+      this.captureIdSent = false;
+      this.sync();
+      this.captureIdSent = true;
+      this.sync();
+      if (replay) {
+        this.classicReadyAt = Date.now() + CLASSIC_CAPTURE_SETTLE_MS;
+        for (const o of this.items) this.classicSend(...toMessage(o));
+      }
+    };
+    setTimeout(() => announce(false), RESTORE_FIRST_MS).unref();
+    setTimeout(() => announce(true), RESTORE_AGAIN_MS).unref();
   }
 
   /** Runs `fn` with its outputs (and those of what it starts) going to this area. */

@@ -159,6 +159,12 @@ export abstract class Widget {
   }
   /** A custom message from the frontend (a click, a submit). */
   protected handleCustom(_content: JsonValue): void {}
+  /** Attributes answered differently to `request_state` (a frontend rebuilding its model after a reload). */
+  protected requestStateOverrides(_protocol: WidgetProtocol): Record<string, JsonValue> {
+    return {};
+  }
+  /** Runs after the kernel answered a `request_state`. */
+  protected afterStateRequest(_protocol: WidgetProtocol): void {}
 
   /** The complete state in `protocol` (identity and attributes). */
   fullState(protocol: WidgetProtocol = widgetProtocol()): Record<string, JsonValue> {
@@ -323,9 +329,10 @@ export abstract class Widget {
       }
       case 'request_state': {
         const protocol = widgetProtocol();
-        const full = this.fullState(protocol);
-        this.synced = { protocol, attributes: this.attributes(protocol) };
+        const full = { ...this.fullState(protocol), ...this.requestStateOverrides(protocol) };
+        this.synced = { protocol, attributes: { ...this.attributes(protocol), ...this.requestStateOverrides(protocol) } };
         this.comm?.send(protocol === 1 ? { method: 'update', state: full, buffers: [] } : { method: 'update', state: full, buffer_paths: [] });
+        this.afterStateRequest(protocol);
         return;
       }
       case 'custom': {
