@@ -10,6 +10,10 @@ import {
   StreamCoalescer,
   WireMessage,
   MessageSigner,
+  installNodePathResolution,
+  moduleNotFoundHint,
+  nodePathTarget,
+  ROOT_NODE_MODULES,
   buildLineMap,
   diagnosticsContent,
   fixCellSource,
@@ -304,5 +308,52 @@ describe('fixCellSource', () => {
     assert.equal(fixCellSource('// c\nfor await (const x of xs) f(x);'), '// c\nawait undefined; for await (const x of xs) f(x);');
     const inside = 'async function g() { for await (const x of xs) f(x); }';
     assert.equal(fixCellSource(inside), inside);
+  });
+});
+
+describe('notebooks anywhere: NODE_PATH for the compiler', () => {
+  const files = new Set(['/np/a/asl-workbook/package.json', '/np/b/other/index.d.ts']);
+  const dirs = new Set(['/np/a', '/np/a/asl-workbook', '/np/b', '/np/b/other']);
+  const host = { fileExists: (p: string) => files.has(p), directoryExists: (p: string) => dirs.has(p) };
+
+  test('the root node_modules stands for the NODE_PATH folders, first match wins; other paths are untouched', () => {
+    const at = (rel: string) => `${ROOT_NODE_MODULES}/${rel}`;
+    assert.equal(nodePathTarget(at('asl-workbook/package.json'), ['/np/a', '/np/b'], host), '/np/a/asl-workbook/package.json');
+    assert.equal(nodePathTarget(at('other/index.d.ts'), ['/np/a', '/np/b'], host), '/np/b/other/index.d.ts');
+    assert.equal(nodePathTarget(at('missing/x.d.ts'), ['/np/a'], host), at('missing/x.d.ts'));
+    assert.equal(nodePathTarget('/home/me/node_modules/asl-workbook/package.json', ['/np/a'], host), '/home/me/node_modules/asl-workbook/package.json');
+  });
+
+  test('installNodePathResolution makes a TypeScript-like sys see NODE_PATH packages under the root node_modules', () => {
+    const fs = require('node:fs') as typeof import('node:fs');
+    const os = require('node:os') as typeof import('node:os');
+    const path = require('node:path') as typeof import('node:path');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'asl-np-'));
+    fs.mkdirSync(path.join(dir, 'pkg'));
+    fs.writeFileSync(path.join(dir, 'pkg', 'package.json'), '{"name":"pkg"}');
+    const sys = {
+      fileExists: (p: string) => fs.existsSync(p) && fs.statSync(p).isFile(),
+      directoryExists: (p: string) => fs.existsSync(p) && fs.statSync(p).isDirectory(),
+      readFile: (p: string) => (fs.existsSync(p) ? fs.readFileSync(p, 'utf8') : undefined),
+      realpath: (p: string) => fs.realpathSync(p),
+      getDirectories: (p: string) => fs.readdirSync(p).filter((n) => fs.statSync(path.join(p, n)).isDirectory()),
+    };
+    assert.deepEqual(installNodePathResolution(sys, dir), [dir]);
+    const pkgJson = path.join(ROOT_NODE_MODULES, 'pkg', 'package.json');
+    assert.equal(sys.fileExists(pkgJson), true);
+    assert.equal(sys.directoryExists(ROOT_NODE_MODULES), true);
+    assert.equal(sys.readFile(pkgJson), '{"name":"pkg"}');
+    assert.equal(sys.realpath(pkgJson), fs.realpathSync(path.join(dir, 'pkg', 'package.json')));
+    assert.deepEqual(installNodePathResolution({ ...sys }, ''), []);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('a missing module names where the kernel looked and both fixes', () => {
+    const hint = stripAnsi(moduleNotFoundHint('asl-workbook/sub', '/home/me/notes', undefined));
+    assert.match(hint, /looks for 'asl-workbook' in the node_modules folders of \/home\/me\/notes/);
+    assert.match(hint, /NODE_PATH \(not set\)/);
+    assert.match(hint, /npm install asl-workbook asl-workbook-notebook @tensorflow\/tfjs/);
+    assert.match(hint, /npx asl-kernel install/);
+    assert.match(stripAnsi(moduleNotFoundHint('@scope/lib/x')), /npm install @scope\/lib$/m);
   });
 });

@@ -11,6 +11,7 @@
  */
 
 import { shared } from '../shared';
+import { currentOutputSink } from './output-sink';
 
 /** The comm messages a kernel sends to the frontend. */
 export type CommMessageType = 'comm_open' | 'comm_msg' | 'comm_close';
@@ -87,6 +88,8 @@ export function reportCallbackError(error: unknown): void {
     evalue: typeof e?.message === 'string' ? e.message : String(error),
     traceback: [typeof e?.stack === 'string' ? e.stack : String(error)],
   };
-  if (hooks.publishOutput) hooks.publishOutput('error', { ...content });
+  const sink = currentOutputSink();
+  if (sink) sink.emit('error', { ...content });
+  else if (hooks.publishOutput) hooks.publishOutput('error', { ...content });
   else process.stderr.write(`${content.traceback.join('\n')}\n`);
 }
