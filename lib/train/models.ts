@@ -144,10 +144,27 @@ export function residualCnn(options: ZooModelOptions): tf.LayersModel {
 }
 
 /**
+ * PyTorch's default initialisation of a layer with `fanIn` inputs per output (`nn.Conv2d`,
+ * `nn.Linear`: kaiming-uniform with a = √5, i.e. U(±1/√fanIn) for the weights, and U(±1/√fanIn) for
+ * the biases), so the book CNN starts where the PyTorch reference starts.
+ */
+type TfInitializer = ReturnType<typeof tf.initializers.varianceScaling>;
+
+function torchInit(fanIn: number, seed: () => number): { kernelInitializer: TfInitializer; biasInitializer: TfInitializer } {
+  const bound = 1 / Math.sqrt(fanIn);
+  return {
+    kernelInitializer: tf.initializers.varianceScaling({ scale: 1 / 3, mode: 'fanIn', distribution: 'uniform', seed: seed() }),
+    biasInitializer: tf.initializers.randomUniform({ minval: -bound, maxval: bound, seed: seed() }),
+  };
+}
+
+/**
  * The book's CNN: per stage conv3×3(c, same, no bias) → batch norm → ReLU → maxpool 2 (default
  * stages 16, 32, 64), then conv3×3(last c, same) ReLU, global average pool, dense(numClasses).
- * Batch norm as PyTorch's `BatchNorm2d(momentum=0.1, eps=1e-3)` (tfjs momentum 0.9). Any input size
- * (a pooling stage whose input is 1 pixel wide keeps it: 'same' padding) and channel count.
+ * As PyTorch's `nn.Sequential` of the same layers: batch norm as `BatchNorm2d(momentum=0.1, eps=1e-3)`
+ * (tfjs momentum 0.9), weights and biases initialised as PyTorch's defaults (so the book's numbers
+ * compare with the PyTorch reference, bench/pytorch_multifashion.py). Any input size (a pooling stage
+ * whose input is 1 pixel wide keeps it: 'same' padding) and channel count.
  */
 export function bnCnn(options: ZooModelOptions): tf.LayersModel {
   checkShape('bn-cnn', options, 3);
@@ -155,6 +172,7 @@ export function bnCnn(options: ZooModelOptions): tf.LayersModel {
   const channels = options.channels ?? [16, 32, 64];
   if (channels.length === 0 || channels.some((c) => !Number.isInteger(c) || c < 1)) fail('bn-cnn', 'channels', `must be positive integers, got [${channels.join(', ')}]`);
   const model = tf.sequential({ name: 'bn_cnn' });
+  let inChannels = options.inputShape[2];
   channels.forEach((filters, i) => {
     model.add(tf.layers.conv2d({
       ...(i === 0 ? { inputShape: [...options.inputShape] } : {}),
@@ -162,22 +180,18 @@ export function bnCnn(options: ZooModelOptions): tf.LayersModel {
       kernelSize: 3,
       padding: 'same',
       useBias: false,
-      kernelInitializer: tf.initializers.heNormal({ seed: next() }),
+      kernelInitializer: torchInit(9 * inChannels, next).kernelInitializer,
     }));
     model.add(tf.layers.batchNormalization({ momentum: 0.9 }));
     model.add(tf.layers.reLU());
     model.add(tf.layers.maxPooling2d({ poolSize: 2, padding: 'same' }));
+    inChannels = filters;
   });
-  model.add(tf.layers.conv2d({
-    filters: channels[channels.length - 1],
-    kernelSize: 3,
-    padding: 'same',
-    activation: 'relu',
-    kernelInitializer: tf.initializers.heNormal({ seed: next() }),
-  }));
+  const last = channels[channels.length - 1];
+  model.add(tf.layers.conv2d({ filters: last, kernelSize: 3, padding: 'same', activation: 'relu', ...torchInit(9 * last, next) }));
   model.add(tf.layers.globalAveragePooling2d({}));
   if ((options.dropout ?? 0) > 0) model.add(stepSeededDropout({ rate: options.dropout!, seed: next() }));
-  model.add(tf.layers.dense({ units: options.numClasses, kernelInitializer: tf.initializers.glorotUniform({ seed: next() }) }));
+  model.add(tf.layers.dense({ units: options.numClasses, ...torchInit(last, next) }));
   return model;
 }
 

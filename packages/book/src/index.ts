@@ -17,3 +17,26 @@ export type { ChapterEntry } from './index-page';
 export { compare, verdictOf, notTestable, exactCheck, comparisonText, MIN_SEEDS } from './verdict';
 export type { Comparison, Verdict, VerdictStatus } from './verdict';
 export { noiseText } from './report';
+export { runGrid, gridRunDir } from './experiments/grid';
+export type { GridRun, GridOptions } from './experiments/grid';
+export { runComparison, perSeed } from './experiments/comparison';
+export type { Arm, ComparisonPlan, ComparisonRun, ComparisonResult } from './experiments/comparison';
+export { settings, pretrainedBackbone, MAIN_ARMS } from './experiments/settings';
+export type { Setting } from './experiments/settings';
+export {
+  scratchComparison,
+  fineTuneComparison,
+  debtagsComparison,
+  smallComparison,
+  ablation,
+  adaptiveAsymmetry,
+  missingLabels,
+  missingLabelData,
+  singleLabel,
+  zooLeaderboard,
+  backboneMeta,
+  EXPERIMENTS,
+  MISSING_LABEL_ARMS,
+  ZOO_ARMS,
+} from './experiments/plan';
+export type { AblationCell, AblationResult, AdaptiveRun, AdaptiveResult, MissingLabelsResult } from './experiments/plan';
