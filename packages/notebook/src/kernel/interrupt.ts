@@ -10,8 +10,8 @@
  *   variables of earlier cells, and those the cell already set) stays usable.
  * - Library loops can stop early by polling `kernelInterruptSignal()` (lib/display/kernel-hooks).
  *
- * Not covered: a synchronous loop that runs after the cell's first `await` (nothing can run on the
- * JavaScript thread to stop it; it ends at its own next `await`).
+ * A synchronous loop that runs after the cell's first `await` is stopped by the SIGINT watchdog
+ * (./sigint-watchdog.ts), which terminates the stuck JavaScript from another thread.
  */
 import * as ts from '@tslab/typescript-for-tslab';
 
