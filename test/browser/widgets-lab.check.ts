@@ -21,7 +21,7 @@ import { build } from 'esbuild';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { findChromium, HEADLESS_CHROMIUM_ARGS } from '../../packages/book/src/figure-export';
 import { plotlyJsPath } from '../../packages/notebook/src/display/plotly';
-import { ARTIFACTS, startNotebookServer, taggedCell, type NotebookServer } from './widgets-server';
+import { ARTIFACTS, dragAndTimeRedraw, gradientTitle, startNotebookServer, taggedCell, type NotebookServer } from './widgets-server';
 
 const KERNEL = 'asl-workbook-widgets-lab-test';
 
@@ -48,13 +48,6 @@ function watch(p: Page): void {
     if (m.type() === 'error') errors.push(`console: ${m.text()}`);
   });
   p.on('requestfailed', (r) => errors.push(`request failed: ${r.url().slice(0, 200)} (${r.failure()?.errorText})`));
-}
-
-async function gradientTitle(p: Page): Promise<string | undefined> {
-  return p.evaluate(() => {
-    const plots = Array.from(document.querySelectorAll('.asl-plot')) as Array<HTMLElement & { layout?: { title?: { text?: string } } }>;
-    return plots.find((d) => d.layout?.title?.text?.startsWith('gradient weight'))?.layout?.title?.text;
-  });
 }
 
 before(async () => {
@@ -123,24 +116,7 @@ describe('widgets with the ipywidgets 8 frontend (JupyterLab 4 widget manager, p
     const before = await gradientTitle(page);
     assert.match(before ?? '', /γ− = 4,/);
 
-    const handle = page.locator('.widget-slider .noUi-handle').first();
-    const box = await handle.boundingBox();
-    assert.ok(box);
-    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-    await page.mouse.down();
-    for (let dx = 10; dx <= 40; dx += 10) await page.mouse.move(box.x + box.width / 2 + dx, box.y + box.height / 2);
-    await page.mouse.up();
-    const released = Date.now();
-    await page.waitForFunction(
-      (old) => {
-        const plots = Array.from(document.querySelectorAll('.asl-plot')) as Array<HTMLElement & { layout?: { title?: { text?: string } } }>;
-        const t = plots.find((d) => d.layout?.title?.text?.startsWith('gradient weight'))?.layout?.title?.text;
-        return !!t && t !== old;
-      },
-      before,
-      { timeout: 5_000, polling: 20 },
-    );
-    const redrawMs = Date.now() - released;
+    const redrawMs = await dragAndTimeRedraw(page, '.widget-slider .noUi-handle', 40);
     const after = (await gradientTitle(page)) ?? '';
     const gamma = Number(/γ− = ([\d.]+)/.exec(after)?.[1]);
     assert.ok(gamma > 4, after);

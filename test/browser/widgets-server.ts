@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { Page } from 'playwright-core';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 /** Screenshots and saved widget state of the widget tests (results/ is not committed). */
@@ -106,4 +107,39 @@ export async function startNotebookServer(kernelName: string, files: Record<stri
     await new Promise((r) => setTimeout(r, 200));
   }
   return { base, token, notebooks, kernelName, log: () => log, stop };
+}
+
+/** The title of chapter 1's explorer gradient figure in the page (undefined before it is drawn). */
+export async function gradientTitle(page: Page): Promise<string | undefined> {
+  return page.evaluate(() => {
+    const plots = Array.from(document.querySelectorAll('.asl-plot')) as Array<HTMLElement & { layout?: { title?: { text?: string } } }>;
+    return plots.find((d) => d.layout?.title?.text?.startsWith('gradient weight'))?.layout?.title?.text;
+  });
+}
+
+/**
+ * Drags the first slider handle matching `handleSelector` by `dx` pixels (in steps, as a hand would)
+ * and returns how many milliseconds after the release the explorer's gradient figure was redrawn.
+ */
+export async function dragAndTimeRedraw(page: Page, handleSelector: string, dx: number): Promise<number> {
+  const before = await gradientTitle(page);
+  const box = await page.locator(handleSelector).first().boundingBox();
+  assert.ok(box, `no slider handle ${handleSelector}`);
+  const y = box.y + box.height / 2;
+  const x = box.x + box.width / 2;
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  for (let i = 1; i <= 6; i++) await page.mouse.move(x + (dx * i) / 6, y);
+  await page.mouse.up();
+  const released = Date.now();
+  await page.waitForFunction(
+    (old) => {
+      const plots = Array.from(document.querySelectorAll('.asl-plot')) as Array<HTMLElement & { layout?: { title?: { text?: string } } }>;
+      const t = plots.find((d) => d.layout?.title?.text?.startsWith('gradient weight'))?.layout?.title?.text;
+      return !!t && t !== old;
+    },
+    before,
+    { timeout: 5_000, polling: 20 },
+  );
+  return Date.now() - released;
 }

@@ -18,7 +18,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { findChromium, HEADLESS_CHROMIUM_ARGS } from '../../packages/book/src/figure-export';
-import { ARTIFACTS, startNotebookServer, taggedCell, type NotebookServer } from './widgets-server';
+import { ARTIFACTS, dragAndTimeRedraw, gradientTitle, startNotebookServer, taggedCell, type NotebookServer } from './widgets-server';
 
 const KERNEL = 'asl-workbook-widgets-test';
 
@@ -98,24 +98,7 @@ describe('widgets in Jupyter Notebook 6.4 (Debian widget extension, protocol 1)'
     await page.screenshot({ path: path.join(ARTIFACTS, 'widgets-notebook6-explorer-before.png'), fullPage: true });
 
     // The γ− slider: the first slider of the explorer; drag its handle to the right.
-    const handle = page.locator('.widget-area .ui-slider-handle').first();
-    const box = await handle.boundingBox();
-    assert.ok(box, 'no slider handle');
-    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-    await page.mouse.down();
-    for (let dx = 10; dx <= 60; dx += 10) await page.mouse.move(box.x + box.width / 2 + dx, box.y + box.height / 2);
-    await page.mouse.up();
-    const released = Date.now();
-    await page.waitForFunction(
-      (old) => {
-        const plots = Array.from(document.querySelectorAll('.asl-plot')) as Array<HTMLElement & { data?: Array<{ y: number[] }>; layout?: { title?: { text?: string } } }>;
-        const g = plots.find((p) => p.layout?.title?.text?.startsWith('gradient weight'));
-        return !!g?.data && g.layout?.title?.text !== old;
-      },
-      before.title,
-      { timeout: 5_000, polling: 20 },
-    );
-    const redrawMs = Date.now() - released;
+    const redrawMs = await dragAndTimeRedraw(page, '.widget-area .ui-slider-handle', 60);
     const afterDrag = await gradientCurve();
     assert.ok(afterDrag);
     const gamma = Number(/γ− = ([\d.]+)/.exec(afterDrag.title)?.[1]);
@@ -141,20 +124,8 @@ describe('widgets in Jupyter Notebook 6.4 (Debian widget extension, protocol 1)'
     await page.waitForFunction(() => Array.from(document.querySelectorAll('.widget-area .output .asl-plot')).filter((p) => p.querySelector('svg.main-svg')).length >= 2, undefined, {
       timeout: 20_000,
     });
-    const before = await gradientCurve();
-    assert.ok(before);
-    const handle = page.locator('.widget-area .ui-slider-handle').first();
-    const box = await handle.boundingBox();
-    assert.ok(box);
-    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-    await page.mouse.down();
-    await page.mouse.move(box.x + box.width / 2 - 80, box.y + box.height / 2, { steps: 4 });
-    await page.mouse.up();
-    await page.waitForFunction((old) => {
-      const plots = Array.from(document.querySelectorAll('.asl-plot')) as Array<HTMLElement & { layout?: { title?: { text?: string } } }>;
-      const t = plots.find((p) => p.layout?.title?.text?.startsWith('gradient weight'))?.layout?.title?.text;
-      return !!t && t !== old;
-    }, before.title, { timeout: 5_000 });
+    assert.ok(await gradientTitle(page));
+    assert.ok((await dragAndTimeRedraw(page, '.widget-area .ui-slider-handle', -80)) < 5_000);
     assert.deepEqual(consoleErrors, []);
   });
 

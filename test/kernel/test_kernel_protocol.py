@@ -72,13 +72,8 @@ class KernelSession:
         return seen[-1]
 
 
-def widget_opens(messages):
-    """Widget comm_open messages by comm id."""
-    return {m["content"]["comm_id"]: m for m in messages if m["msg_type"] == "comm_open" and m["content"]["target_name"] == "jupyter.widget"}
-
-
-class CommAndWidgetProtocol2Tests(unittest.TestCase):
-    """Comms, widgets in protocol 2.1 (what JupyterLab 4 speaks), interact, errors, leaks, stdin."""
+class SessionTestCase(unittest.TestCase):
+    """Tests of one class share one kernel session."""
 
     @classmethod
     def setUpClass(cls):
@@ -87,6 +82,15 @@ class CommAndWidgetProtocol2Tests(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         cls.s.close()
+
+
+def widget_opens(messages):
+    """Widget comm_open messages by comm id."""
+    return {m["content"]["comm_id"]: m for m in messages if m["msg_type"] == "comm_open" and m["content"]["target_name"] == "jupyter.widget"}
+
+
+class CommAndWidgetProtocol2Tests(SessionTestCase):
+    """Comms, widgets in protocol 2.1 (what JupyterLab 4 speaks), interact, errors, leaks, stdin."""
 
     def setUp(self):
         drain_iopub(self.s.kc, quiet=0.1)
@@ -378,16 +382,8 @@ class CommAndWidgetProtocol2Tests(unittest.TestCase):
         self.assertEqual(s.value("2 + 2"), "4")
 
 
-class ClassicWidgetProtocolTests(unittest.TestCase):
+class ClassicWidgetProtocolTests(SessionTestCase):
     """Protocol 1: what Debian's Notebook 6.4 widget extension (jupyter-js-widgets 2.1.4) speaks."""
-
-    @classmethod
-    def setUpClass(cls):
-        cls.s = KernelSession()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.s.close()
 
     def test_1_version_comm_negotiates_protocol_1_and_widgets_speak_it(self):
         s = self.s

@@ -196,6 +196,12 @@ function checkBoolean(fn: string, name: string, v: unknown): boolean {
   return v;
 }
 
+function checkNumber(fn: string, name: string, v: unknown, integer: boolean): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) fail(fn, name, `must be a finite number, got ${JSON.stringify(v)}`);
+  if (integer && !Number.isInteger(v)) fail(fn, name, `must be an integer, got ${v}`);
+  return v;
+}
+
 function checkOneOf<T extends string>(fn: string, name: string, v: unknown, allowed: readonly T[]): T {
   if (!allowed.includes(v as T)) fail(fn, name, `must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}, got ${JSON.stringify(v)}`);
   return v as T;
@@ -299,6 +305,7 @@ abstract class Slider extends DescriptionWidget implements ValueWidget<number> {
     fn: string,
     options: SliderOptions,
     private readonly integer: boolean,
+    private readonly names: ModelIdentity,
   ) {
     checkOptions(fn, options, SLIDER_KEYS);
     super(fn, options, 'slider');
@@ -315,13 +322,15 @@ abstract class Slider extends DescriptionWidget implements ValueWidget<number> {
   }
 
   private number(fn: string, name: string, v: unknown): number {
-    if (typeof v !== 'number' || !Number.isFinite(v)) fail(fn, name, `must be a finite number, got ${JSON.stringify(v)}`);
-    if (this.integer && !Number.isInteger(v)) fail(fn, name, `must be an integer, got ${v}`);
-    return v;
+    return checkNumber(fn, name, v, this.integer);
   }
 
   private clamp(v: number): number {
     return Math.min(this.hi, Math.max(this.lo, v));
+  }
+
+  protected identity(): ModelIdentity {
+    return this.names;
   }
 
   protected attributes(protocol: WidgetProtocol): Record<string, JsonValue> {
@@ -401,20 +410,14 @@ abstract class Slider extends DescriptionWidget implements ValueWidget<number> {
 /** A slider of integers. */
 export class IntSlider extends Slider {
   constructor(options: SliderOptions = {}) {
-    super('IntSlider', options, true);
-  }
-  protected identity(): ModelIdentity {
-    return { model: 'IntSliderModel', view: 'IntSliderView' };
+    super('IntSlider', options, true, { model: 'IntSliderModel', view: 'IntSliderView' });
   }
 }
 
 /** A slider of numbers. */
 export class FloatSlider extends Slider {
   constructor(options: SliderOptions = {}) {
-    super('FloatSlider', options, false);
-  }
-  protected identity(): ModelIdentity {
-    return { model: 'FloatSliderModel', view: 'FloatSliderView' };
+    super('FloatSlider', options, false, { model: 'FloatSliderModel', view: 'FloatSliderView' });
   }
 }
 
@@ -530,6 +533,45 @@ export class Dropdown<T = string> extends DescriptionWidget implements ValueWidg
 // ---------------------------------------------------------------------------------------------
 // Boolean, button, text
 
+/** A described widget whose `value` (a string or a boolean) the frontend syncs as it is. */
+abstract class PlainValueWidget<T extends string | boolean> extends DescriptionWidget implements ValueWidget<T> {
+  protected v: T;
+
+  protected constructor(
+    fn: string,
+    options: DescriptionOptions & { style?: StyleOptions },
+    initial: T,
+    private readonly check: (fn: string, name: string, v: unknown) => T,
+  ) {
+    super(fn, options, 'description');
+    this.v = check(fn, 'value', initial);
+  }
+
+  protected override applyFrontendState(_p: WidgetProtocol, state: Record<string, unknown>): Change[] {
+    if (typeof state.value !== typeof this.v) return [];
+    const old = this.v;
+    this.v = state.value as T;
+    return [{ name: 'value', old, new: this.v }];
+  }
+
+  get value(): T {
+    return this.v;
+  }
+  set value(v: T) {
+    const old = this.v;
+    this.v = this.check(`${this.kind}.value`, 'value', v);
+    this.changed([{ name: 'value', old, new: v }]);
+  }
+
+  onChange(handler: (value: T, change: WidgetChange<T>) => unknown): () => void {
+    return onValue(this, handler);
+  }
+
+  protected override summary(): Record<string, unknown> {
+    return { value: this.v, description: this.description };
+  }
+}
+
 /** Options of a {@link Checkbox}. */
 export interface CheckboxOptions extends DescriptionOptions {
   value?: boolean;
@@ -539,14 +581,12 @@ export interface CheckboxOptions extends DescriptionOptions {
 }
 
 /** A checkbox. */
-export class Checkbox extends DescriptionWidget implements ValueWidget<boolean> {
-  private v: boolean;
+export class Checkbox extends PlainValueWidget<boolean> {
   private readonly indent: boolean;
 
   constructor(options: CheckboxOptions = {}) {
     checkOptions('Checkbox', options, [...DESCRIPTION_KEYS, 'value', 'indent', 'style']);
-    super('Checkbox', options, 'description');
-    this.v = checkBoolean('Checkbox', 'value', options.value ?? false);
+    super('Checkbox', options, options.value ?? false, checkBoolean);
     this.indent = checkBoolean('Checkbox', 'indent', options.indent ?? true);
   }
 
@@ -556,30 +596,6 @@ export class Checkbox extends DescriptionWidget implements ValueWidget<boolean> 
 
   protected attributes(protocol: WidgetProtocol): Record<string, JsonValue> {
     return { ...this.describedAttributes(protocol), value: this.v, ...(protocol === 2 ? { indent: this.indent } : {}) };
-  }
-
-  protected override applyFrontendState(_p: WidgetProtocol, state: Record<string, unknown>): Change[] {
-    if (typeof state.value !== 'boolean') return [];
-    const old = this.v;
-    this.v = state.value;
-    return [{ name: 'value', old, new: this.v }];
-  }
-
-  get value(): boolean {
-    return this.v;
-  }
-  set value(v: boolean) {
-    const old = this.v;
-    this.v = checkBoolean('Checkbox.value', 'value', v);
-    this.changed([{ name: 'value', old, new: v }]);
-  }
-
-  onChange(handler: (value: boolean, change: WidgetChange<boolean>) => unknown): () => void {
-    return onValue(this, handler);
-  }
-
-  protected override summary(): Record<string, unknown> {
-    return { value: this.v, description: this.description };
   }
 }
 
@@ -682,16 +698,14 @@ export interface TextOptions extends DescriptionOptions {
 }
 
 /** A one-line text field; {@link Text.onSubmit} handlers run on Enter. */
-export class Text extends DescriptionWidget implements ValueWidget<string> {
-  private v: string;
+export class Text extends PlainValueWidget<string> {
   private readonly placeholder: string;
   private readonly continuousUpdate: boolean;
   private readonly submitHandlers = new Set<(value: string) => unknown>();
 
   constructor(options: TextOptions = {}) {
     checkOptions('Text', options, [...DESCRIPTION_KEYS, 'value', 'placeholder', 'continuousUpdate', 'style']);
-    super('Text', options, 'description');
-    this.v = checkString('Text', 'value', options.value ?? '');
+    super('Text', options, options.value ?? '', checkString);
     this.placeholder = checkString('Text', 'placeholder', options.placeholder ?? '\u200b');
     this.continuousUpdate = checkBoolean('Text', 'continuousUpdate', options.continuousUpdate ?? true);
   }
@@ -706,13 +720,6 @@ export class Text extends DescriptionWidget implements ValueWidget<string> {
     return out;
   }
 
-  protected override applyFrontendState(_p: WidgetProtocol, state: Record<string, unknown>): Change[] {
-    if (typeof state.value !== 'string') return [];
-    const old = this.v;
-    this.v = state.value;
-    return [{ name: 'value', old, new: this.v }];
-  }
-
   protected override handleCustom(content: JsonValue): void {
     if (content && typeof content === 'object' && !Array.isArray(content) && content.event === 'submit') {
       for (const h of [...this.submitHandlers]) this.runCallback(() => h(this.v));
@@ -723,23 +730,6 @@ export class Text extends DescriptionWidget implements ValueWidget<string> {
   onSubmit(handler: (value: string) => unknown): () => void {
     this.submitHandlers.add(handler);
     return () => this.submitHandlers.delete(handler);
-  }
-
-  get value(): string {
-    return this.v;
-  }
-  set value(v: string) {
-    const old = this.v;
-    this.v = checkString('Text.value', 'value', v);
-    this.changed([{ name: 'value', old, new: v }]);
-  }
-
-  onChange(handler: (value: string, change: WidgetChange<string>) => unknown): () => void {
-    return onValue(this, handler);
-  }
-
-  protected override summary(): Record<string, unknown> {
-    return { value: this.v, description: this.description };
   }
 }
 
@@ -753,11 +743,19 @@ abstract class StringWidget extends DomWidget {
   private v: string;
   private readonly descriptionText: string;
 
-  protected constructor(fn: string, options: StringWidgetOptions) {
+  protected constructor(
+    fn: string,
+    options: StringWidgetOptions,
+    private readonly names: ModelIdentity,
+  ) {
     checkOptions(fn, options, [...DOM_KEYS, 'value', 'description']);
     super(options);
     this.v = checkString(fn, 'value', options.value ?? '');
     this.descriptionText = checkString(fn, 'description', options.description ?? '');
+  }
+
+  protected identity(): ModelIdentity {
+    return this.names;
   }
 
   protected attributes(protocol: WidgetProtocol): Record<string, JsonValue> {
@@ -784,20 +782,14 @@ abstract class StringWidget extends DomWidget {
 /** A line of text. */
 export class Label extends StringWidget {
   constructor(options: StringWidgetOptions = {}) {
-    super('Label', options);
-  }
-  protected identity(): ModelIdentity {
-    return { model: 'LabelModel', view: 'LabelView' };
+    super('Label', options, { model: 'LabelModel', view: 'LabelView' });
   }
 }
 
 /** HTML (no scripts: frontends insert it as markup). */
 export class HTML extends StringWidget {
   constructor(options: StringWidgetOptions = {}) {
-    super('HTML', options);
-  }
-  protected identity(): ModelIdentity {
-    return { model: 'HTMLModel', view: 'HTMLView' };
+    super('HTML', options, { model: 'HTMLModel', view: 'HTMLView' });
   }
 }
 
@@ -837,9 +829,7 @@ abstract class Progress extends DescriptionWidget implements ValueWidget<number>
   }
 
   private number(fn: string, name: string, v: unknown): number {
-    if (typeof v !== 'number' || !Number.isFinite(v)) fail(fn, name, `must be a finite number, got ${JSON.stringify(v)}`);
-    if (this.integer && !Number.isInteger(v)) fail(fn, name, `must be an integer, got ${v}`);
-    return v;
+    return checkNumber(fn, name, v, this.integer);
   }
 
   protected identity(protocol: WidgetProtocol): ModelIdentity {
@@ -922,7 +912,11 @@ abstract class Box extends DomWidget {
   private kids: Widget[];
   private readonly boxStyle: NonNullable<BoxOptions['boxStyle']>;
 
-  protected constructor(fn: string, options: BoxOptions) {
+  protected constructor(
+    fn: string,
+    options: BoxOptions,
+    private readonly names: ModelIdentity,
+  ) {
     checkOptions(fn, options, [...DOM_KEYS, 'children', 'boxStyle']);
     super(options);
     this.kids = Box.check(fn, options.children ?? []);
@@ -939,6 +933,10 @@ abstract class Box extends DomWidget {
 
   protected override references(): Widget[] {
     return [...super.references(), ...this.kids];
+  }
+
+  protected identity(): ModelIdentity {
+    return this.names;
   }
 
   protected attributes(protocol: WidgetProtocol): Record<string, JsonValue> {
@@ -964,19 +962,13 @@ abstract class Box extends DomWidget {
 /** Widgets side by side. */
 export class HBox extends Box {
   constructor(options: BoxOptions = {}) {
-    super('HBox', options);
-  }
-  protected identity(): ModelIdentity {
-    return { model: 'HBoxModel', view: 'HBoxView' };
+    super('HBox', options, { model: 'HBoxModel', view: 'HBoxView' });
   }
 }
 
 /** Widgets one below the other. */
 export class VBox extends Box {
   constructor(options: BoxOptions = {}) {
-    super('VBox', options);
-  }
-  protected identity(): ModelIdentity {
-    return { model: 'VBoxModel', view: 'VBoxView' };
+    super('VBox', options, { model: 'VBoxModel', view: 'VBoxView' });
   }
 }
