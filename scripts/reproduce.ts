@@ -1,9 +1,11 @@
 /**
- * `npm run reproduce [-- --quick] [--only NAME] [--results DIR] [--cell-timeout S] [--notebook-timeout S]
- *                    [--no-png] [--no-build]`
+ * `npm run reproduce [-- --quick] [--only NAME] [--results DIR] [--jobs N] [--cell-timeout S]
+ *                    [--notebook-timeout S] [--no-experiments] [--no-png] [--no-build]`
  *
- * Executes every notebook in notebooks/ in order through real Jupyter (nbclient) with the workbook's
- * kernel and writes the book to the git-ignored results/:
+ * First runs every experiment of the book (packages/book/dist/run-experiments.js: training runs on all
+ * cores into the run cache; skipped with --only or --no-experiments, where each chapter computes what
+ * it needs), then executes the notebooks in notebooks/ through real Jupyter (nbclient) with the
+ * workbook's kernel, `--jobs` at a time (default: 2), and writes the book to the git-ignored results/:
  *   results/notebooks/<name>.ipynb   executed notebooks
  *   results/book/index.html          the book's index, one page per chapter (<name>.html)
  *   results/figures/                 every figure as standalone HTML, its JSON spec and a PNG
@@ -12,7 +14,8 @@
  *   results/reproduce.json           what ran, how long, what failed
  * Fails loudly (exit 1), naming the notebook and the cell, if any cell errors.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import * as os from 'node:os';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -28,6 +31,48 @@ const profile = quick ? 'quick' : 'full';
 const only = option('--only', '');
 const cellTimeout = Number(option('--cell-timeout', quick ? '600' : '1800'));
 const notebookTimeout = Number(option('--notebook-timeout', quick ? '900' : '3600'));
+const jobs = Math.max(1, Number(option('--jobs', String(Math.min(2, os.cpus().length)))));
+
+/** Runs a command, collecting its output (and streaming lines that start with `prefix`). */
+function runCommand(
+  cmd: string,
+  argv: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number; echo?: (line: string) => void },
+): Promise<{ status: number | null; stdout: string; stderr: string; error?: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, argv, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let pending = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      const text = chunk.toString('utf8');
+      stdout += text;
+      if (options.echo) {
+        pending += text;
+        const lines = pending.split('\n');
+        pending = lines.pop() ?? '';
+        lines.forEach(options.echo);
+      }
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8');
+      if (stderr.length > 1 << 20) stderr = stderr.slice(-(1 << 19));
+    });
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, options.timeoutMs);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      resolve({ status: null, stdout, stderr, error: e.message });
+    });
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr, error: timedOut ? `timed out after ${options.timeoutMs / 1000} s` : undefined });
+    });
+  });
+}
 
 const results = path.resolve(root, option('--results', 'results'));
 const dirs = {
@@ -100,15 +145,50 @@ async function main(): Promise<number> {
   fs.copyFileSync(require.resolve('mathjax/es5/tex-svg.js'), path.join(assets, 'tex-svg.js'));
   fs.copyFileSync(require.resolve('requirejs/require.js'), path.join(assets, 'require.min.js'));
 
-  log(`profile ${profile}: ${notebooks.length} notebook(s), kernel asl-workbook, Python ${python}`);
-  const chapters: import('asl-workbook-book').ChapterEntry[] = [];
-  for (const [i, file] of notebooks.entries()) {
-    const name = file.replace(/\.ipynb$/, '');
+  log(`profile ${profile}: ${notebooks.length} notebook(s), ${jobs} at a time, kernel asl-workbook, Python ${python}`);
+  const env = {
+    ...process.env,
+    ASL_PROFILE: profile,
+    ASL_RESULTS_DIR: results,
+    ASL_FIGURES_DIR: dirs.figures,
+    ASL_TABLES_DIR: dirs.tables,
+    JUPYTER_PATH: [path.join(jupyterPrefix, 'share', 'jupyter'), process.env.JUPYTER_PATH].filter(Boolean).join(path.delimiter),
+  };
+
+  // 1. Every experiment, on both cores, into the run cache (the chapters then only read).
+  let experimentSeconds = 0;
+  if (!only && !flag('--no-experiments')) {
     const t0 = Date.now();
+    log('running the book\'s experiments (cached runs are reused)');
+    const exp = await runCommand(process.execPath, [path.join(root, 'packages', 'book', 'dist', 'run-experiments.js'), ...(quick ? ['--quick'] : [])], {
+      cwd: root,
+      env,
+      timeoutMs: 4 * 3600 * 1000,
+      echo: (line) => process.stdout.write(`${line}\n`),
+    });
+    experimentSeconds = (Date.now() - t0) / 1000;
+    if (exp.status !== 0) {
+      process.stderr.write(`reproduce: the experiments failed (${exp.error ?? `exit ${exp.status}`})\n${exp.stderr.slice(-4000)}\n`);
+      return 1;
+    }
+    log(`experiments: ${experimentSeconds.toFixed(0)} s`);
+  }
+
+  // 2. The chapters, `jobs` at a time; each page gets its title and previous / index / next links.
+  const entries = notebooks.map((file) => {
+    const name = file.replace(/\.ipynb$/, '');
     const source = JSON.parse(fs.readFileSync(path.join(root, 'notebooks', file), 'utf8')) as { cells: Array<{ cell_type: string; source: string | string[] }> };
-    const title = book.notebookTitle(source.cells, name);
-    log(`[${i + 1}/${notebooks.length}] ${name}: executing…`);
-    const run = spawnSync(
+    return { file, name, title: book.notebookTitle(source.cells, name) };
+  });
+  const chapters: import('asl-workbook-book').ChapterEntry[] = new Array(entries.length);
+  const executeChapter = async (i: number) => {
+    const { file, name, title } = entries[i];
+    const t0 = Date.now();
+    log(`[${i + 1}/${entries.length}] ${name}: executing…`);
+    const nav: string[] = ['--title', title];
+    if (i > 0) nav.push('--prev', `${entries[i - 1].name}.html:${entries[i - 1].title}`);
+    if (i < entries.length - 1) nav.push('--next', `${entries[i + 1].name}.html:${entries[i + 1].title}`);
+    const run = await runCommand(
       python,
       [
         path.join(root, 'scripts', 'execute_notebook.py'),
@@ -118,35 +198,22 @@ async function main(): Promise<number> {
         '--kernel', 'asl-workbook',
         '--timeout', String(cellTimeout),
         '--cwd', path.join(root, 'notebooks'),
+        ...nav,
       ],
-      {
-        cwd: root,
-        encoding: 'utf8',
-        timeout: notebookTimeout * 1000,
-        maxBuffer: 64 * 1024 * 1024,
-        env: {
-          ...process.env,
-          ASL_PROFILE: profile,
-          ASL_RESULTS_DIR: results,
-          ASL_FIGURES_DIR: dirs.figures,
-          ASL_TABLES_DIR: dirs.tables,
-          ASL_NOTEBOOK: name,
-          JUPYTER_PATH: [path.join(jupyterPrefix, 'share', 'jupyter'), process.env.JUPYTER_PATH].filter(Boolean).join(path.delimiter),
-        },
-      },
+      { cwd: root, env: { ...env, ASL_NOTEBOOK: name }, timeoutMs: notebookTimeout * 1000 },
     );
     const seconds = (Date.now() - t0) / 1000;
-    const last = (run.stdout ?? '').trim().split('\n').pop() ?? '';
+    const last = run.stdout.trim().split('\n').pop() ?? '';
     let outcome: { ok: boolean; cell?: number | null; ename?: string; evalue?: string; source?: string };
     try {
       outcome = JSON.parse(last);
     } catch {
-      const why = run.error ? `${run.error.message}` : `exit ${run.status}`;
-      outcome = { ok: false, cell: null, ename: 'ExecutionFailed', evalue: `${why}\n${(run.stderr ?? '').slice(-2000)}` };
+      const why = run.error ?? `exit ${run.status}`;
+      outcome = { ok: false, cell: null, ename: 'ExecutionFailed', evalue: `${why}\n${run.stderr.slice(-2000)}` };
     }
     if (outcome.ok) {
-      log(`[${i + 1}/${notebooks.length}] ${name}: ok (${seconds.toFixed(1)} s)`);
-      chapters.push({ name, title, ok: true, seconds, page: `${name}.html` });
+      log(`[${i + 1}/${entries.length}] ${name}: ok (${seconds.toFixed(1)} s)`);
+      chapters[i] = { name, title, ok: true, seconds, page: `${name}.html` };
     } else {
       const where = outcome.cell === null || outcome.cell === undefined ? 'before any cell' : `cell ${outcome.cell}`;
       const error = `${where}: ${outcome.ename}: ${(outcome.evalue ?? '').split('\n')[0]}`;
@@ -155,9 +222,19 @@ async function main(): Promise<number> {
           (outcome.source ? `  cell source:\n    ${outcome.source.split('\n').join('\n    ')}\n` : '') +
           `  partial output: ${path.relative(root, path.join(dirs.notebooks, file))}\n`,
       );
-      chapters.push({ name, title, ok: false, seconds, page: `${name}.html`, error });
+      chapters[i] = { name, title, ok: false, seconds, page: `${name}.html`, error };
     }
-  }
+  };
+  const chaptersStart = Date.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(jobs, entries.length) }, async () => {
+      while (next < entries.length) await executeChapter(next++);
+    }),
+  );
+  const chapterSeconds = (Date.now() - chaptersStart) / 1000;
+  log(`chapters: ${chapterSeconds.toFixed(0)} s wall (${jobs} at a time)`);
+  for (const c of chapters) log(`  ${c.ok ? 'ok    ' : 'FAILED'} ${c.seconds.toFixed(0).padStart(5)} s  ${c.name}`);
 
   const backendLine = `profile ${profile}; built ${new Date().toISOString()}; ${process.platform} ${process.arch}, node ${process.version}`;
   fs.writeFileSync(path.join(dirs.book, 'index.html'), book.bookIndexHtml('The Asymmetric Loss workbook', chapters, backendLine));
@@ -174,7 +251,7 @@ async function main(): Promise<number> {
   const totalSeconds = (Date.now() - start) / 1000;
   fs.writeFileSync(
     path.join(results, 'reproduce.json'),
-    JSON.stringify({ profile, totalSeconds, chapters, pngs: png.written.length }, null, 2) + '\n',
+    JSON.stringify({ profile, totalSeconds, experimentSeconds, chapterSeconds, jobs, chapters, pngs: png.written.length }, null, 2) + '\n',
   );
   const failed = chapters.filter((c) => !c.ok);
   log(`${chapters.length - failed.length}/${chapters.length} notebook(s) ok in ${totalSeconds.toFixed(0)} s; book: ${path.relative(root, path.join(dirs.book, 'index.html'))}`);
