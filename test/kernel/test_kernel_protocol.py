@@ -343,6 +343,27 @@ class CommAndWidgetProtocol2Tests(SessionTestCase):
         synced = [m["content"]["data"]["state"]["outputs"] for m in outputs if m["msg_type"] == "comm_msg" and m["content"]["comm_id"] == out]
         self.assertEqual(synced[-1], [])
 
+    def test_train_and_watch_panel_trains_on_start_and_stops_on_stop(self):
+        # Chapter 9's cell, as committed: nothing trains until Start; Stop ends the run at its next step.
+        with open(os.path.join(ROOT, "notebooks", "09-beyond-asl.ipynb")) as f:
+            cell = next(c for c in json.load(f)["cells"] if "asl-train-and-watch" in c["metadata"].get("tags", []))
+        s = self.s
+        source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+        _, outputs = s.run(source)
+        ids = {m["content"]["data"]["state"]["_model_name"] + ":" + str(m["content"]["data"]["state"].get("description", "")): c
+               for c, m in widget_opens(outputs).items()}
+        button, epochs, label = ids["ButtonModel:Start"], ids["IntSliderModel:epochs"], ids["LabelModel:"]
+        self.assertFalse([m for m in outputs if m["msg_type"] == "stream" and "epoch" in m["content"]["text"]])  # nothing ran
+        s.comm("comm_msg", epochs, {"method": "update", "state": {"value": 6}, "buffer_paths": []})
+        s.comm("comm_msg", button, {"method": "custom", "content": {"event": "click"}})
+        s.wait_comm(button, lambda d: d.get("state", {}).get("description") == "Stop")
+        s.wait_comm(label, lambda d: "training with asl" in str(d.get("state", {}).get("value", "")), timeout=60)
+        s.comm("comm_msg", button, {"method": "custom", "content": {"event": "click"}})
+        done = s.wait_comm(label, lambda d: re.search(r"stopped|best val mAP", str(d.get("state", {}).get("value", ""))), timeout=60)
+        self.assertEqual(done["content"]["data"]["state"]["value"], "asl: stopped")
+        s.wait_comm(button, lambda d: d.get("state", {}).get("description") == "Start")
+        self.assertEqual(s.value("watchRun === undefined"), "true")
+
     # -- stdin ---------------------------------------------------------------------------------------
 
     def test_prompt_asks_on_stdin_and_returns_the_answer(self):

@@ -17,6 +17,7 @@ import {
   VBox,
   interact,
   interactive,
+  keepKernelResponsive,
   listComms,
   newDisplay,
   openComm,
@@ -319,6 +320,22 @@ describe('Output and interact', () => {
     await new Promise((r) => setTimeout(r, 120));
     assert.equal(maxActive, 1);
     assert.deepEqual(runs, [0, 3]);
+  });
+});
+
+describe('keepKernelResponsive', () => {
+  test('yields one event-loop turn per batch when due, so messages get in during a run', async () => {
+    const cb = keepKernelResponsive({ everyMs: 0 });
+    let turned = false;
+    setImmediate(() => void (turned = true));
+    await cb.onBatchEnd!({ epoch: 0, step: 0, loss: 1, lr: 0.1 } as never);
+    assert.ok(turned);
+    const lazy = keepKernelResponsive({ everyMs: 60_000 });
+    turned = false;
+    setImmediate(() => void (turned = true));
+    await lazy.onBatchEnd!({ epoch: 0, step: 0, loss: 1, lr: 0.1 } as never);
+    assert.equal(turned, false);
+    assert.throws(() => keepKernelResponsive({ every: 1 } as never), /did you mean 'everyMs'/);
   });
 });
 

@@ -15,6 +15,8 @@ export type {
 export { Output } from './output';
 export type { OutputOptions, NotebookOutput } from './output';
 export { interact, interactive, Interactive } from './interact';
+export { keepKernelResponsive } from './responsive';
+export type { KeepResponsiveOptions } from './responsive';
 export type { Controls, ControlValues, InteractOptions } from './interact';
 export {
   widgetProtocol, widgetFrontend, setWidgetProtocol, onWidgetProtocolChange, installWidgetTargets,
