@@ -40,3 +40,24 @@ export {
   ZOO_ARMS,
 } from './experiments/plan';
 export type { AblationCell, AblationResult, AdaptiveRun, AdaptiveResult, MissingLabelsResult } from './experiments/plan';
+export {
+  meanSd,
+  formatMeanSd,
+  formatPoints,
+  armLabels,
+  armSummaries,
+  summaryRows,
+  chosenRatesText,
+  lrSearchRows,
+  armComparison,
+  orderingVerdict,
+  acrossComparisons,
+  perClassAp,
+  gainByTercile,
+  tercileContrast,
+  prSteps,
+  prCurvePanels,
+  prCurveApRows,
+  learningCurves,
+} from './analysis/comparison-tables';
+export type { MeanSd, ArmSummary, PerClassRow, TercileName, TercileRow, TercileOptions, PanelSeries, PanelData } from './analysis/comparison-tables';
