@@ -39,3 +39,5 @@ export { lossFigure, metricFigure, probabilityFigure } from './training/figures'
 export { smallMultiplesFigure } from './plot/small-multiples';
 export type { SmallMultiplesOptions, Panel } from './plot/small-multiples';
 export { OUTSIDE_LEGEND } from './plot/line';
+export { sliderExplorerFigure, aslExplorerFigure } from './plot/explorer';
+export type { ExplorerParameter, ExplorerCurve, ExplorerPanel, SliderExplorerOptions, LossExplorerOptions } from './plot/explorer';

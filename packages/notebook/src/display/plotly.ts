@@ -128,6 +128,25 @@ export interface FigureHtmlOptions {
 }
 
 /**
+ * The script (run after the figure is drawn) that links the sliders of a figure built by
+ * `sliderExplorerFigure` (plot/explorer.ts): on every slider change each trace is shown when its `meta.at` matches
+ * the sliders' positions. Used by {@link figureHtml}.
+ */
+export const LINKED_SLIDERS_SCRIPT =
+  'function aslLinkSliders(el){' +
+  'var s=el.layout&&el.layout.meta&&el.layout.meta.aslLinkedSliders;if(!s||!el.on)return;' +
+  'el.on("plotly_sliderchange",function(){' +
+  'var act=(el.layout.sliders||[]).map(function(x){return x.active;});' +
+  'var vis=el.data.map(function(t){var at=t.meta&&t.meta.at;if(!at)return t.visible;' +
+  'for(var k in at){if(act[Number(k)]!==at[k])return false;}return true;});' +
+  'window.Plotly.restyle(el,{visible:vis});});}';
+
+function isLinked(figure: PlotlyFigure): boolean {
+  const meta = (figure.layout as { meta?: { aslLinkedSliders?: boolean } } | undefined)?.meta;
+  return meta?.aslLinkedSliders === true;
+}
+
+/**
  * HTML for one figure: a div plus a script that draws it as soon as `window.Plotly` exists. With the
  * `inline` renderer `includePlotlyJs` inlines plotly.js first; with the others a small loader fetches
  * it from the CDN.
@@ -139,7 +158,10 @@ export function figureHtml(figure: PlotlyFigure, options: FigureHtmlOptions = {}
   const height = Number((figure.layout as { height?: number } | undefined)?.height ?? 420);
   const draw =
     `(function(){var f=${json};var el=document.getElementById(${JSON.stringify(id)});` +
-    `function draw(){window.Plotly.newPlot(el,f.data,f.layout,f.config);}` +
+    `function draw(){var r=window.Plotly.newPlot(el,f.data,f.layout,f.config);` +
+    // Figures with linked sliders (plot/explorer.ts) restyle their traces from every slider's position.
+    (isLinked(figure) ? `${LINKED_SLIDERS_SCRIPT}r.then(function(){aslLinkSliders(el);});` : '') +
+    `}` +
     `if(window.Plotly){draw();return;}var n=0;var t=setInterval(function(){if(window.Plotly){clearInterval(t);draw();}` +
     `else if(++n>200){clearInterval(t);el.textContent='plotly.js is not loaded in this page: re-run the notebook from the top.';}},50);})();`;
   const renderer = figureRenderer();
