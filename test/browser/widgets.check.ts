@@ -7,8 +7,8 @@
  *
  * Checks: the explorer renders (three sliders, two figures), dragging the γ− slider redraws the
  * gradient curves within a second, no error in the browser console, the widgets come back after a
- * save and reload (the kernel is asked for their state), and the panel trains on Start. Screenshots
- * go to results/test-artifacts/.
+ * save and reload (the kernel is asked for their state), the panel trains on Start, and `prompt()`
+ * asks in the page and returns what was typed. Screenshots go to results/test-artifacts/.
  *
  *   node --import tsx --test test/browser/widgets.check.ts     (after `npm run build`)
  */
@@ -35,7 +35,11 @@ before(async () => {
   const cell = (source: string) => ({ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source });
   server = await startNotebookServer(KERNEL, {
     'live.ipynb': JSON.stringify({
-      cells: [cell(taggedCell('01-asymmetric-loss.ipynb', 'asl-live-explorer')), cell(taggedCell('09-beyond-asl.ipynb', 'asl-train-and-watch'))],
+      cells: [
+        cell(taggedCell('01-asymmetric-loss.ipynb', 'asl-live-explorer')),
+        cell(taggedCell('09-beyond-asl.ipynb', 'asl-train-and-watch')),
+        cell("import { prompt } from 'asl-workbook-notebook';\nconst who = await prompt('Your name? ');\n`hello, ${who}`"),
+      ],
       metadata: { kernelspec: { name: KERNEL, display_name: 'ASL Workbook (widgets test)', language: 'typescript' } },
       nbformat: 4,
       nbformat_minor: 5,
@@ -141,6 +145,17 @@ describe('widgets in Jupyter Notebook 6.4 (Debian widget extension, protocol 1)'
     });
     await page.locator('button.widget-button', { hasText: 'Start' }).waitFor({ timeout: 10_000 });
     await page.screenshot({ path: path.join(ARTIFACTS, 'widgets-notebook6-train-and-watch.png'), fullPage: true });
+    assert.deepEqual(consoleErrors, []);
+  });
+
+  test('prompt() asks in the notebook and the cell gets the typed answer', async () => {
+    await page.evaluate(() => (window as unknown as { Jupyter: { notebook: { execute_cells(i: number[]): void } } }).Jupyter.notebook.execute_cells([2]));
+    const input = page.locator('input.raw_input');
+    await input.waitFor({ timeout: 30_000 });
+    assert.match((await page.locator('.raw_input_container').first().innerText()).trim(), /^Your name\?/);
+    await input.fill('Ada');
+    await input.press('Enter');
+    await page.waitForFunction(() => /'hello, Ada'/.test(document.body.innerText), undefined, { timeout: 20_000 });
     assert.deepEqual(consoleErrors, []);
   });
 });
