@@ -61,3 +61,5 @@ export {
   learningCurves,
 } from './analysis/comparison-tables';
 export type { MeanSd, ArmSummary, PerClassRow, TercileName, TercileRow, TercileOptions, PanelSeries, PanelData } from './analysis/comparison-tables';
+export { gradientShareSeries, probabilitySeries, trackSeries, trackMean, windowMean, meanCurve, TRACK_WINDOWS } from './analysis/tracks';
+export type { TrackedRun, GradientShareSeries, ProbabilitySeries, GradientShareQuantity, ProbabilityQuantity, TrackQuantity, TrackWindow } from './analysis/tracks';
