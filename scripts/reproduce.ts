@@ -148,6 +148,8 @@ async function main(): Promise<number> {
   log(`profile ${profile}: ${notebooks.length} notebook(s), ${jobs} at a time, kernel asl-workbook, Python ${python}`);
   const env = {
     ...process.env,
+    // The book inlines plotly.js (then replaced by assets/plotly.min.js), whatever the user's setting.
+    ASL_FIGURE_RENDERER: 'inline',
     ASL_PROFILE: profile,
     ASL_RESULTS_DIR: results,
     ASL_FIGURES_DIR: dirs.figures,
