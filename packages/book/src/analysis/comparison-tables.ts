@@ -264,11 +264,12 @@ const PR_ROLES = ['most frequent', 'median', 'rarest'] as const;
 
 /**
  * The kept precision-recall curves of one seed (default the first) as panels: one panel per class
- * (the most frequent, the median and the rarest with ≥ 10 validation positives), one line per loss.
+ * (the most frequent, the median and the rarest with ≥ 10 validation positives), one line per loss;
+ * {@link prCurveApRows} gives their frequencies and APs.
  */
 export function prCurvePanels(result: ComparisonResult, seed: number = result.plan.seeds[0]): PanelData[] {
   return result.prClasses.map((classIndex, k) => ({
-    title: `${PR_ROLES[k] ?? 'class'}: ${result.classNames[classIndex]} (${result.trainPositives[classIndex]} train / ${result.valPositives[classIndex]} val positives)`,
+    title: `${PR_ROLES[k] ?? 'class'}: ${result.classNames[classIndex]}`,
     series: armLabels(result).flatMap((arm) => {
       const run = result.runs.find((r) => r.arm === arm && r.seed === seed);
       const curve = run?.prCurves?.find((c) => c.classIndex === classIndex);
@@ -280,7 +281,11 @@ export function prCurvePanels(result: ComparisonResult, seed: number = result.pl
 /** The APs (percent) behind {@link prCurvePanels}: one row per class, one column per loss. */
 export function prCurveApRows(result: ComparisonResult, seed: number = result.plan.seeds[0]): Array<Record<string, string | number>> {
   return result.prClasses.map((classIndex, k) => {
-    const row: Record<string, string | number> = { class: `${result.classNames[classIndex]} (${PR_ROLES[k] ?? 'class'})`, 'train positives': result.trainPositives[classIndex] };
+    const row: Record<string, string | number> = {
+      class: `${PR_ROLES[k] ?? 'class'}: ${result.classNames[classIndex]}`,
+      'train positives': result.trainPositives[classIndex],
+      'val positives': result.valPositives[classIndex],
+    };
     for (const arm of armLabels(result)) {
       const curve = result.runs.find((r) => r.arm === arm && r.seed === seed)?.prCurves?.find((c) => c.classIndex === classIndex);
       row[`AP ${arm}`] = curve ? Number((100 * curve.averagePrecision).toFixed(2)) : NaN;
