@@ -63,3 +63,24 @@ export {
 export type { MeanSd, ArmSummary, PerClassRow, TercileName, TercileRow, TercileOptions, PanelSeries, PanelData } from './analysis/comparison-tables';
 export { gradientShareSeries, probabilitySeries, trackSeries, trackMean, windowMean, meanCurve, TRACK_WINDOWS } from './analysis/tracks';
 export type { TrackedRun, GradientShareSeries, ProbabilitySeries, GradientShareQuantity, ProbabilityQuantity, TrackQuantity, TrackWindow } from './analysis/tracks';
+export { ablationMatrix, axisPosition, gridOptimum, gridOptimumText, confirmedCell, combinationComparisons, focusingCurves } from './analysis/ablation';
+export type { AblationMatrix, AxisPosition, GridOptimum, AblationRole, FocusingCurves } from './analysis/ablation';
+export { tailMean, adaptiveRun, adaptiveDesign, adaptiveConvergence, adaptiveVsStatic } from './analysis/adaptive';
+export type { AdaptiveEnd, AdaptivePair, AdaptiveConvergence, AdaptiveConvergenceOptions } from './analysis/adaptive';
+export {
+  rateRange,
+  mapAtRate,
+  missingLabelDrops,
+  robustnessComparisons,
+  quantileSorted,
+  quartiles,
+  hiddenPositiveIndices,
+  selectVeryHard,
+  probeGradients,
+  gradientOnSelection,
+  histogram01,
+  comparisonRunGrid,
+  probeHiddenPositives,
+  probeComparisons,
+} from './analysis/missing-labels';
+export type { SeedDrop, LossDrops, Quartiles, VeryHardSelection, NegativeGradient, GradientOnSelection, HiddenPositiveProbe } from './analysis/missing-labels';
