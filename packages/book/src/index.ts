@@ -84,3 +84,5 @@ export {
   probeComparisons,
 } from './analysis/missing-labels';
 export type { SeedDrop, LossDrops, Quartiles, VeryHardSelection, NegativeGradient, GradientOnSelection, HiddenPositiveProbe } from './analysis/missing-labels';
+export { softmaxProbabilities, smoothedTargets, singleLabelEffectiveTargets, singleLabelGradient, singleLabelLoss, trueClassCurve, comparisonRunFolder, readSingleLabelRun, singleLabelRuns, singleLabelSettingText, summariseSingleLabel } from './analysis/single-label';
+export type { SingleLabelParams, SingleLabelRun, SingleLabelArmSummary } from './analysis/single-label';
