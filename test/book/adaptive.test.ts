@@ -7,11 +7,11 @@ function trace(start: number, end: number) {
   return Array.from({ length: 20 }, (_, i) => ({ step: 5 * i, gammaNeg: start + ((end - start) * 5 * i) / 95, deltaP: 0.1 }));
 }
 
-function result(ends: Array<[number, number]>): AdaptiveResult {
+function result(ends: Array<[number, number]>, lambda = 0.02): AdaptiveResult {
   return {
     lr: 1e-3,
     target: 0.1,
-    lambda: 0.02,
+    lambda,
     runs: ends.flatMap(([low, high], seed) => [
       { start: 0, seed, mAP: 20 + seed, trace: trace(0, low) },
       { start: 8, seed, mAP: 20.1 + seed, trace: trace(8, high) },
@@ -29,13 +29,15 @@ describe('adaptive asymmetry', () => {
   });
 
   test('adaptiveConvergence: starts that meet', () => {
-    const c = adaptiveConvergence(result([[3.9, 4.1], [4, 4.2], [3.8, 4]]), { tolerance: 0.5, tail: 0.05, updates: 100 });
+    const c = adaptiveConvergence(result([[3.9, 4.1], [4, 4.2], [3.8, 4]], 0.05), { tolerance: 0.5, tail: 0.05, updates: 100 });
     assert.equal(c.updates, 100);
-    assert.ok(Math.abs(c.maxTravel - 0.02 * 100 * 1.1) < 1e-12);
+    assert.ok(Math.abs(c.maxTravel - 0.05 * 100 * 1.1) < 1e-12);
     assert.equal(c.pairs.length, 3);
     assert.ok(Math.abs(c.pairs[0].finalGap - 0.2) < 1e-9);
     assert.ok(c.pairs.every((p) => p.met && p.updatesToMeet === 0));
     assert.equal(c.comparison.status, 'holds');
+    assert.equal(c.canMeet, true);
+    assert.equal(c.verdict.status, 'holds');
   });
 
   test('adaptiveConvergence: starts that approach too slowly, with the pace and the updates still needed', () => {
@@ -47,6 +49,11 @@ describe('adaptive asymmetry', () => {
     assert.equal(p.low.travelled, 1);
     assert.equal(p.met, false);
     assert.equal(c.comparison.status, 'contradicts');
+    // 2 × 0.02 × 100 × 1.1 = 4.4 ≥ 8 − 0.5 is false: the starts could not meet, whatever the data.
+    assert.equal(c.canMeet, false);
+    assert.equal(c.verdict.status, 'not testable here');
+    assert.match(c.verdict.reason ?? '', /at most 2\.20.*λ · updates ≥ 3\.41/);
+    assert.equal(adaptiveConvergence(result([[1, 7], [1.2, 6.9], [0.9, 7.1]]), { tail: 0.05, updates: 200 }).verdict.status, 'contradicts');
     // Updates default to the last recorded step + 1.
     assert.equal(adaptiveConvergence(result([[1, 7], [1, 7], [1, 7]])).updates, 96);
     assert.throws(() => adaptiveConvergence(result([[1, 7], [1, 7], [1, 7]]), { updates: 50 }), /last recorded step/);

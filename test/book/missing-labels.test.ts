@@ -11,6 +11,7 @@ import {
   probeGradients,
   gradientOnSelection,
   histogram01,
+  gradientPeak,
   comparisonRunGrid,
   probeComparisons,
   type ComparisonPlan,
@@ -117,6 +118,12 @@ describe('missing labels: the probe', () => {
     assert.ok(asl.share > ce.share);
   });
 
+  test('gradientPeak: CE grows to p → 1; ASL (γ−=2, m=0.1, Eq. 8) peaks at p ≈ 0.85, as the paper\'s Figure 3', () => {
+    const [ce, , eq8] = probeGradients(2, 0.1);
+    assert.ok(gradientPeak(ce).p > 0.999);
+    close(gradientPeak(eq8).p, 0.85, 0.002);
+  });
+
   test('histogram01: 20 bins over [0, 1], 1 in the last', () => {
     const h = histogram01([0, 0.04, 0.05, 0.999, 1]);
     assert.equal(h.length, 20);
@@ -138,6 +145,7 @@ describe('missing labels: the probe', () => {
       arm: 'ASL', seed: 0, rate: 0.6, lr: 1e-3, recordedMap: 0, reloadedMap: 0,
       hidden: quartiles([]), trueNegatives: quartiles([]), labelledPositives: quartiles([]), hiddenHistogram: [],
       selection: { rule: 'p ≥ 0.8', count: 10, minP: 0.8, medianP: 0.9 },
+      aslPeak: { p: 0.93, fractionBeyond: 0 },
       gradients: [
         { loss: 'CE', perElementMean: ce, perElementMedian: ce, share: ceShare },
         { loss: 'ASL, as trained', perElementMean: asl, perElementMedian: asl, share: aslShare },

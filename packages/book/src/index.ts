@@ -79,8 +79,10 @@ export {
   probeGradients,
   gradientOnSelection,
   histogram01,
+  gradientPeak,
   comparisonRunGrid,
   probeHiddenPositives,
+  missingLabelProbes,
   probeComparisons,
 } from './analysis/missing-labels';
 export type { SeedDrop, LossDrops, Quartiles, VeryHardSelection, NegativeGradient, GradientOnSelection, HiddenPositiveProbe } from './analysis/missing-labels';

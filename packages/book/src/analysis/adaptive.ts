@@ -10,7 +10,7 @@
  */
 import type { AdaptiveResult, AdaptiveRun } from '../experiments/plan';
 import { fail } from '../errors';
-import { compare, type Comparison } from '../verdict';
+import { compare, notTestable, verdictOf, type Comparison, type Verdict } from '../verdict';
 
 /** Mean of the last `fraction` of the finite values (at least one value). */
 export function tailMean(values: readonly number[], fraction = 0.1): number {
@@ -77,8 +77,15 @@ export interface AdaptiveConvergence {
    */
   maxTravel: number;
   pairs: AdaptivePair[];
+  /** Whether the two starts could meet at all: 2 · maxTravel ≥ their distance − tolerance. */
+  canMeet: boolean;
   /** "The two starts end within the tolerance", by the verdict rule: tolerance − final gap > 2 SE over the seeds. */
   comparison: Comparison;
+  /**
+   * The claim's verdict: the comparison's, or "not testable here" when the starts could not meet in the
+   * updates the runs had, whatever the data (λ or the number of updates too small for their distance).
+   */
+  verdict: Verdict;
 }
 
 export interface AdaptiveConvergenceOptions {
@@ -125,7 +132,15 @@ export function adaptiveConvergence(result: Pick<AdaptiveResult, 'runs' | 'lambd
     pairs.map(() => tolerance),
     pairs.map((p) => p.finalGap),
   );
-  return { tolerance, updates, lambda: result.lambda, target: result.target, maxTravel: result.lambda * updates * (1 + Math.abs(result.target)), pairs, comparison };
+  const maxTravel = result.lambda * updates * (1 + Math.abs(result.target));
+  const distance = starts[1] - starts[0];
+  const canMeet = 2 * maxTravel >= distance - tolerance;
+  const verdict = canMeet
+    ? verdictOf([comparison])
+    : notTestable(
+        `in ${updates} updates with λ = ${result.lambda} each start can move γ− by at most ${maxTravel.toFixed(2)}, so starts ${distance} apart cannot come within ${tolerance} of each other whatever the data; testing convergence needs λ · updates ≥ ${((distance - tolerance) / (2 * (1 + Math.abs(result.target)))).toFixed(2)}`,
+      );
+  return { tolerance, updates, lambda: result.lambda, target: result.target, maxTravel, pairs, canMeet, comparison, verdict };
 }
 
 /**

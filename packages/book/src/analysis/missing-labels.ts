@@ -28,6 +28,7 @@ import {
   type SweepSpec,
 } from 'asl-workbook';
 import { fail } from '../errors';
+import { cachedRun } from '../run-cache';
 import { gridRunDir, runGrid } from '../experiments/grid';
 import { perSeed, type Arm, type ComparisonPlan, type ComparisonResult } from '../experiments/comparison';
 import type { MissingLabelsResult } from '../experiments/plan';
@@ -190,6 +191,17 @@ export function gradientOnSelection(scores: ArrayLike<number>, noisy: ArrayLike<
   });
 }
 
+/** Where a negative-label gradient peaks over p ∈ (0, 1) (grid of `points` values): beyond it the loss attenuates harder negatives. */
+export function gradientPeak(g: NegativeGradient, points = 10000): { p: number; value: number } {
+  let best = { p: NaN, value: -Infinity };
+  for (let i = 1; i < points; i++) {
+    const p = i / points;
+    const v = g.gradient(p);
+    if (v > best.value) best = { p, value: v };
+  }
+  return best;
+}
+
 /** Counts of `values` in `bins` equal bins over [0, 1]. */
 export function histogram01(values: readonly number[], bins = 20): number[] {
   const h = new Array<number>(bins).fill(0);
@@ -215,6 +227,8 @@ export interface HiddenPositiveProbe {
   /** Hidden positives per p bin (20 bins over [0, 1]). */
   hiddenHistogram: number[];
   selection: { rule: string; count: number; minP: number; medianP: number };
+  /** Where ASL's negative gradient (as trained) peaks, and the fraction of the selection beyond the peak (where it falls). */
+  aslPeak: { p: number; fractionBeyond: number };
   gradients: GradientOnSelection[];
 }
 
@@ -298,7 +312,10 @@ export async function probeHiddenPositives(
   };
   const hiddenP = hidden.map((i) => scores[i]);
   const selection = selectVeryHard(scores, hidden, { threshold: options.threshold, minCount: options.minCount });
-  const gradients = gradientOnSelection(scores, noisy, selection.indices, probeGradients(numberParam(asl.loss.params, 'gammaNeg', 4), numberParam(asl.loss.params, 'clip', 0.05)));
+  const compared = probeGradients(numberParam(asl.loss.params, 'gammaNeg', 4), numberParam(asl.loss.params, 'clip', 0.05));
+  const gradients = gradientOnSelection(scores, noisy, selection.indices, compared);
+  const peak = gradientPeak(compared[1]);
+  const beyond = selection.indices.filter((i) => scores[i] > peak.p).length;
   return {
     arm: armLabel,
     seed,
@@ -311,8 +328,28 @@ export async function probeHiddenPositives(
     labelledPositives: quartiles(pOf((i) => noisy[i] === 1)),
     hiddenHistogram: histogram01(hiddenP),
     selection: { rule: selection.rule, count: selection.indices.length, minP: selection.minP, medianP: quartiles(selection.indices.map((i) => scores[i])).median },
+    aslPeak: { p: peak.p, fractionBeyond: selection.indices.length ? beyond / selection.indices.length : NaN },
     gradients,
   };
+}
+
+/**
+ * The probes of every seed of each of `arms` at `rate` (default: the highest), cached (by the
+ * comparison's plan and learning rates, the code version and the selection rule), in arm then seed order.
+ */
+export function missingLabelProbes(
+  result: MissingLabelsResult,
+  arms: readonly string[],
+  options: { rate?: number; threshold?: number; minCount?: number; log?: (line: string) => void } = {},
+): Promise<HiddenPositiveProbe[]> {
+  const rate = options.rate ?? rateRange(result).high;
+  const c = comparisonAt(result, rate);
+  const key = { missingLabelProbe: { version: 1, rate, plan: c.plan, chosenLr: c.chosenLr, arms, threshold: options.threshold ?? 0.8, minCount: options.minCount ?? 10 } };
+  return cachedRun(key, async () => {
+    const out: HiddenPositiveProbe[] = [];
+    for (const arm of arms) for (const seed of c.plan.seeds) out.push(await probeHiddenPositives(result, rate, arm, seed, options));
+    return out;
+  });
 }
 
 /**
