@@ -154,5 +154,6 @@ describe('missing labels: the probe', () => {
     const c = probeComparisons([probe(0.9, 0.3, 0.01, 0.05), probe(0.88, 0.31, 0.012, 0.06), probe(0.91, 0.29, 0.011, 0.055)]);
     assert.equal(c.perElement.status, 'holds');
     assert.equal(c.share.status, 'contradicts');
+    assert.ok(Math.abs(c.share.diff - 100 * (0.011 - 0.055)) < 1e-9);
   });
 });

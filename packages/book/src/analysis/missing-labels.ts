@@ -355,7 +355,7 @@ export function missingLabelProbes(
 /**
  * The gradient claim over seeds, from the probes of one loss's models (one per seed, same order):
  * CE's negative gradient on the very hard hidden positives exceeds ASL's (as trained), per element and
- * as a share of all the negative-label gradient.
+ * as a share (in %) of all the negative-label gradient.
  */
 export function probeComparisons(probes: readonly HiddenPositiveProbe[]): { perElement: Comparison; share: Comparison } {
   if (probes.length === 0) fail('probeComparisons', 'probes', 'must not be empty');
@@ -364,6 +364,6 @@ export function probeComparisons(probes: readonly HiddenPositiveProbe[]): { perE
   const asl = probes.map((p) => get(p, 1));
   return {
     perElement: compare(`${ce[0].loss} > ${asl[0].loss}: mean ∂L/∂z per very hard hidden positive`, ce.map((g) => g.perElementMean), asl.map((g) => g.perElementMean)),
-    share: compare(`${ce[0].loss} > ${asl[0].loss}: share of the negative-label gradient on the very hard hidden positives`, ce.map((g) => g.share), asl.map((g) => g.share)),
+    share: compare(`${ce[0].loss} > ${asl[0].loss}: share (%) of the negative-label gradient on the very hard hidden positives`, ce.map((g) => 100 * g.share), asl.map((g) => 100 * g.share)),
   };
 }
