@@ -88,3 +88,5 @@ export {
 export type { SeedDrop, LossDrops, Quartiles, VeryHardSelection, NegativeGradient, GradientOnSelection, HiddenPositiveProbe } from './analysis/missing-labels';
 export { softmaxProbabilities, smoothedTargets, singleLabelEffectiveTargets, singleLabelGradient, singleLabelLoss, trueClassCurve, comparisonRunFolder, readSingleLabelRun, singleLabelRuns, singleLabelSettingText, summariseSingleLabel } from './analysis/single-label';
 export type { SingleLabelParams, SingleLabelRun, SingleLabelArmSummary } from './analysis/single-label';
+export { labelMatrix, labelMatrixRows, labelCounts, garmentTypes, photoCsvRow, writePhotoFolder, fileExcerpt, aslBin, runAsl, helpExcerpt, layerRows, parameterCounts, filesDigest } from './analysis/own-data';
+export type { LabelMatrix, PhotoFolderSpec, PhotoFolder } from './analysis/own-data';
