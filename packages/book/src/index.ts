@@ -63,6 +63,8 @@ export {
 export type { MeanSd, ArmSummary, PerClassRow, TercileName, TercileRow, TercileOptions, PanelSeries, PanelData } from './analysis/comparison-tables';
 export { gradientShareSeries, probabilitySeries, trackSeries, trackMean, windowMean, meanCurve, TRACK_WINDOWS } from './analysis/tracks';
 export type { TrackedRun, GradientShareSeries, ProbabilitySeries, GradientShareQuantity, ProbabilityQuantity, TrackQuantity, TrackWindow } from './analysis/tracks';
+export { softmaxProbabilities, smoothedTargets, singleLabelEffectiveTargets, singleLabelGradient, singleLabelLoss, trueClassCurve, comparisonRunFolder, readSingleLabelRun, singleLabelRuns, singleLabelSettingText, summariseSingleLabel } from './analysis/single-label';
+export type { SingleLabelParams, SingleLabelRun, SingleLabelArmSummary } from './analysis/single-label';
 export { ablationMatrix, axisPosition, gridOptimum, gridOptimumText, confirmedCell, combinationComparisons, focusingCurves } from './analysis/ablation';
 export type { AblationMatrix, AxisPosition, GridOptimum, AblationRole, FocusingCurves } from './analysis/ablation';
 export { tailMean, adaptiveRun, adaptiveDesign, adaptiveConvergence, adaptiveVsStatic } from './analysis/adaptive';
@@ -86,7 +88,5 @@ export {
   probeComparisons,
 } from './analysis/missing-labels';
 export type { SeedDrop, LossDrops, Quartiles, VeryHardSelection, NegativeGradient, GradientOnSelection, HiddenPositiveProbe } from './analysis/missing-labels';
-export { softmaxProbabilities, smoothedTargets, singleLabelEffectiveTargets, singleLabelGradient, singleLabelLoss, trueClassCurve, comparisonRunFolder, readSingleLabelRun, singleLabelRuns, singleLabelSettingText, summariseSingleLabel } from './analysis/single-label';
-export type { SingleLabelParams, SingleLabelRun, SingleLabelArmSummary } from './analysis/single-label';
 export { labelMatrix, labelMatrixRows, labelCounts, garmentTypes, photoCsvRow, writePhotoFolder, fileExcerpt, aslBin, runAsl, helpExcerpt, layerRows, parameterCounts, filesDigest } from './analysis/own-data';
 export type { LabelMatrix, PhotoFolderSpec, PhotoFolder } from './analysis/own-data';
