@@ -15,6 +15,7 @@ page, `remove-input` shows only the output; the page gets the chapter's title an
 next links.
 """
 import argparse
+import copy
 import json
 import re
 import sys
@@ -65,7 +66,30 @@ details.asl-solution { margin: 8px 0; padding: 6px 10px; background: #f6f8fa; bo
 </style>"""
 
 
+DETAILS = re.compile(r"(<details[^>]*>\s*<summary>.*?</summary>)(.*?)(</details>)", re.S)
+PRE = re.compile(r"<pre>.*?</pre>", re.S)
+
+
+def render_details(source):
+    """Markdown inside <details> (the collapsed worked solutions) is raw HTML to nbconvert's Markdown
+    parser, so code fences and emphasis would show as typed: render the inside here, as one HTML block
+    without blank lines (a blank line would end the HTML block), newlines in <pre> kept as entities."""
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    def one(m):
+        inner = markdown2html_mistune(m.group(2).strip("\n"))
+        inner = PRE.sub(lambda p: p.group(0).replace("\n", "&#10;"), inner)
+        inner = re.sub(r"\n\s*\n+", "\n", inner)
+        return m.group(1) + "\n" + inner.strip() + "\n" + m.group(3)
+
+    return DETAILS.sub(one, source)
+
+
 def export_html(nb, path, title=None, prev=None, nxt=None):
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and "<details" in cell.source:
+            cell.source = render_details(cell.source)
     c = Config()
     c.TagRemovePreprocessor.remove_cell_tags = {"remove-cell"}
     c.TagRemovePreprocessor.remove_input_tags = {"remove-input"}
