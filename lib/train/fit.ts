@@ -39,6 +39,9 @@ import { learningRateAt } from './schedule';
 import { trainStep } from './step';
 import { loadTrainingState, modelIsFinite, saveTrainingState, saveWeights, type BestEpoch } from './train-state';
 
+/** How often a training loop yields to the event loop (ms). */
+const YIELD_EVERY_MS = 50;
+
 /** What {@link trainModel} needs besides the configuration. */
 export interface TrainOptions {
   data: DatasetSplits;
@@ -161,6 +164,7 @@ export async function trainModel(config: TrainConfig, options: TrainOptions): Pr
     const diverged = (epoch: number, what: string) =>
       new TrainingDivergedError(epoch, Math.max(0, step - 1), what, lr, folder && (startEpoch > 0 || epoch > 0) ? folder.lastCheckpoint : undefined);
 
+    let lastYield = Date.now();
     for (let epoch = startEpoch; epoch < c.epochs; epoch++) {
       const epochStart = Date.now();
       let lossSum = 0;
@@ -199,6 +203,13 @@ export async function trainModel(config: TrainConfig, options: TrainOptions): Pr
             for (const cb of callbacks) await cb.onBatchEnd?.({ epoch, step: step - 1, loss: value, lr, logits: r.logits, targets: batch.y, mask: batch.mask });
           } finally {
             tf.dispose(r.logits);
+          }
+          // Let timers and I/O run at least every 50 ms (a notebook's Stop button, kernel messages,
+          // progress displays): a synchronous step loop would otherwise hold the event loop for the
+          // whole run. Costs one macrotask per 50 ms.
+          if (Date.now() - lastYield >= YIELD_EVERY_MS) {
+            await new Promise<void>((resolve) => setImmediate(resolve));
+            lastYield = Date.now();
           }
         } finally {
           tf.dispose([batch.x, batch.y, batch.mask]);

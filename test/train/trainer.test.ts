@@ -30,6 +30,21 @@ describe('trainModel', () => {
     await setupBackend();
   });
 
+  it('yields to the event loop while it trains (timers fire during a run, e.g. a notebook Stop button)', async () => {
+    const data = syntheticVectors();
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 5);
+    const started = Date.now();
+    try {
+      await trainModel({ ...base, epochs: 60, ema: false }, { data, progress: 'none' });
+    } finally {
+      clearInterval(timer);
+    }
+    const ms = Date.now() - started;
+    // About one yield per 50 ms of training (set-up included, so at least one per 100 ms): without them the timer would fire only between epochs.
+    assert.ok(ticks >= Math.floor(ms / 100), `${ticks} timer ticks in ${ms} ms of training`);
+  });
+
   it('learns a synthetic problem (mAP well above chance) and reports a displayable history', async () => {
     const data = syntheticVectors();
     const r = await trainModel({ ...base, epochs: 12, lr: 0.03 }, { data, progress: 'none' });

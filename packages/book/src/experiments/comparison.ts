@@ -24,7 +24,7 @@ export interface ComparisonPlan {
   seeds: number[];
   /** The initial learning-rate grid (searched with the first seed). */
   lrGrid: number[];
-  /** At most this many extensions of the grid per side (default 2). */
+  /** At most this many extensions of the grid per side (default 3). */
   maxExtensions?: number;
   /** Fixed learning rates per arm label instead of a search (e.g. fine-tuning at the from-scratch rates). */
   lrFixed?: Record<string, number>;
@@ -33,6 +33,8 @@ export interface ComparisonPlan {
   threshold?: number;
   /** Keep PR curves of the most frequent, the median and the rarest class with ≥ 10 validation positives. */
   prCurves?: boolean;
+  /** The validation metric the learning rate is chosen by (default mAP; single-label comparisons: accuracy). */
+  selectBy?: 'mAP' | 'accuracy';
 }
 
 /** One evaluated run of a comparison. */
@@ -45,8 +47,8 @@ export interface ComparisonRun extends GridRun {
 export interface ComparisonResult {
   plan: ComparisonPlan;
   runs: ComparisonRun[];
-  /** Every learning rate tried with the first seed: arm, rate, validation mAP. */
-  lrSearch: Array<{ arm: string; lr: number; mAP: number }>;
+  /** Every learning rate tried with the first seed: arm, rate, validation mAP (and accuracy for single-label runs). */
+  lrSearch: Array<{ arm: string; lr: number; mAP: number; accuracy?: number }>;
   chosenLr: Record<string, number>;
   /** Whether each chosen rate is interior to the rates tried (false: the search stopped at its limit). */
   lrInterior: Record<string, boolean>;
@@ -72,6 +74,11 @@ export async function runComparison(plan: ComparisonPlan, log: (line: string) =>
     const [first, ...rest] = plan.seeds;
     const grid = (arm: Arm, lrs: number[], seeds: number[]) =>
       runGrid({ base: { ...plan.base, loss: arm.loss }, grid: { lr: lrs, seed: seeds } }, plan.data, { track: plan.track, threshold: plan.threshold, prClasses, log });
+    const score = (r: GridRun) => {
+      if ((plan.selectBy ?? 'mAP') === 'mAP') return r.mAP;
+      if (r.accuracy === undefined) throw new Error(`${plan.id}: selectBy 'accuracy' needs single-label runs (task: 'single-label')`);
+      return r.accuracy;
+    };
     const runs: ComparisonRun[] = [];
     const lrSearch: ComparisonResult['lrSearch'] = [];
     const chosenLr: Record<string, number> = {};
@@ -89,19 +96,22 @@ export async function runComparison(plan: ComparisonPlan, log: (line: string) =>
       if (fixed !== undefined) await tryRates([fixed]);
       else {
         await tryRates(plan.lrGrid);
-        for (let ext = 0; ext < (plan.maxExtensions ?? 2); ext++) {
+        for (let ext = 0; ext < (plan.maxExtensions ?? 3); ext++) {
           const rates = [...tried.keys()].sort((a, b) => a - b);
-          const best = rates.reduce((a, b) => (tried.get(b)!.mAP > tried.get(a)!.mAP ? b : a));
+          const best = rates.reduce((a, b) => (score(tried.get(b)!) > score(tried.get(a)!) ? b : a));
           if (best === rates[rates.length - 1]) await tryRates([best * 2]);
           else if (best === rates[0]) await tryRates([best / 2]);
           else break;
         }
       }
       const rates = [...tried.keys()].sort((a, b) => a - b);
-      const best = rates.reduce((a, b) => (tried.get(b)!.mAP > tried.get(a)!.mAP ? b : a));
+      const best = rates.reduce((a, b) => (score(tried.get(b)!) > score(tried.get(a)!) ? b : a));
       chosenLr[arm.label] = best;
       lrInterior[arm.label] = fixed !== undefined || (best !== rates[0] && best !== rates[rates.length - 1]);
-      for (const lr of rates) lrSearch.push({ arm: arm.label, lr, mAP: tried.get(lr)!.mAP });
+      for (const lr of rates) {
+        const r = tried.get(lr)!;
+        lrSearch.push({ arm: arm.label, lr, mAP: r.mAP, ...(r.accuracy !== undefined ? { accuracy: r.accuracy } : {}) });
+      }
       runs.push(tried.get(best)!);
       if (rest.length) {
         const more = await grid(arm, [best], rest);

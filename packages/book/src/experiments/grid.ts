@@ -40,6 +40,9 @@ export interface GridRun {
   prCurves?: Array<{ class: string; classIndex: number; precision: number[]; recall: number[]; averagePrecision: number }>;
   /** Tracker records (`track`), by tracker name. */
   tracks?: Record<string, unknown>;
+  /** Single-label runs: top-1 accuracy and macro-F1 (%) of the best epoch (chosen by accuracy). */
+  accuracy?: number;
+  macroF1?: number;
 }
 
 export interface GridOptions {
@@ -81,11 +84,12 @@ export async function runGrid(spec: SweepSpec, data: DatasetRef, options: GridOp
   return evaluated.map((e, i) => {
     const report = JSON.parse(fs.readFileSync(path.join(outDir, `run-${String(i).padStart(3, '0')}`, 'report.json'), 'utf8')) as {
       history?: unknown[];
-      best?: { epoch: number };
+      best?: { epoch: number; metric?: string };
       seconds?: number;
       callbacks?: Record<string, unknown>;
     };
     const history: EpochRecord[] = historyFromJson(report.history);
+    const bestRecord = report.best?.metric === 'accuracy' ? history[report.best.epoch] : undefined;
     return {
       params: e.params,
       ok: true,
@@ -99,6 +103,7 @@ export async function runGrid(spec: SweepSpec, data: DatasetRef, options: GridOp
       seconds: report.seconds ?? 0,
       ...(e.prCurves.length ? { prCurves: e.prCurves } : {}),
       ...(report.callbacks ? { tracks: report.callbacks } : {}),
+      ...(bestRecord ? { accuracy: bestRecord.valAccuracy, macroF1: bestRecord.valMacroF1 } : {}),
     };
   });
 }
