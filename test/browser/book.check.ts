@@ -104,14 +104,14 @@ describe('the book (results/book)', () => {
           index: n.querySelector('a.asl-nav-index')?.getAttribute('href') ?? null,
           next: n.querySelector('a.asl-nav-next')?.getAttribute('href') ?? null,
         }));
-        const inputs = Array.from(document.querySelectorAll('.jp-InputArea, .input_area')).map((e) => e.textContent ?? '');
+        const inputs = Array.from(document.querySelectorAll('.jp-CodeCell .jp-InputArea, .code_cell .input_area')).map((e) => e.textContent ?? '');
         const h1 = document.querySelector('h1')?.textContent?.replace(/¶/g, '').trim() ?? '';
         // Text outside rendered maths, code and scripts that still looks like TeX.
         const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
         const rawTex: string[] = [];
         for (let n = walker.nextNode(); n; n = walker.nextNode()) {
           const parent = n.parentElement;
-          if (!parent || parent.closest('script, style, pre, code, mjx-container, .jp-InputArea, .input_area, .jp-OutputArea-output pre, svg')) continue;
+          if (!parent || parent.closest('script, style, pre, code, mjx-container, .jp-CodeCell .jp-InputArea, .code_cell .input_area, .jp-OutputArea-output pre, svg')) continue;
           const t = n.textContent ?? '';
           if (/\$\$|\\(frac|gamma|sigma|mathcal|log)\b/.test(t)) rawTex.push(t.trim().slice(0, 80));
         }
