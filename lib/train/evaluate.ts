@@ -41,6 +41,25 @@ export interface Evaluation {
   macroF1: number;
 }
 
+/**
+ * The model's outputs on the evaluated split are not finite: its weights overflow (a diverged run, a
+ * learning rate far too large) even where every weight is a finite number. Names the first bad item.
+ */
+export class NonFiniteOutputError extends Error {
+  override name = 'NonFiniteOutputError';
+  constructor(
+    readonly dataset: string,
+    readonly item: number,
+    readonly classIndex: number,
+    readonly value: number,
+  ) {
+    super(
+      `evaluateModel: the model's output on ${dataset} is ${value} at item ${item}, class ${classIndex}: ` +
+        'its weights overflow (a diverged model: train with a smaller learning rate)',
+    );
+  }
+}
+
 const bceLoss = createLoss({ name: 'bce', params: { reduction: 'sum' } });
 
 /** Evaluates `model` on `dataset` (see {@link Evaluation}). Leaves no tensors behind. */
@@ -72,6 +91,8 @@ export async function evaluateModel(model: tf.LayersModel, dataset: MultiLabelDa
     tf.dispose([p, l, b, n, batch.x, batch.y, batch.mask]);
     row += batch.size;
   }
+  const bad = scores.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) throw new NonFiniteOutputError(dataset.name, Math.floor(bad / k), bad % k, scores[bad]);
   const rows = (a: Float32Array) => Array.from({ length: dataset.size }, (_, i) => a.subarray(i * k, (i + 1) * k));
   const mAP = dataset.size ? meanAveragePrecision(rows(scores), rows(targets), mask ? { mask: rows(mask) } : {}) : NaN;
   let accuracy = NaN;

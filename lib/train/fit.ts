@@ -27,7 +27,7 @@ import { createLoss, lossDefinitionOf, serialisableLossSpec } from '../losses/re
 import { isLoss, isMultiLabelLoss, type LossLike, type LossParamValue, type LossSpec } from '../losses/types';
 import { resolveTrainConfig, type ResolvedTrainConfig, type TrainConfig } from './config';
 import { ModelEma } from './ema';
-import { evaluateModel, type Evaluation } from './evaluate';
+import { evaluateModel, NonFiniteOutputError, type Evaluation } from './evaluate';
 import { throwIfInterrupted, type EpochRecord, type TrainingCallback } from './events';
 import { TrainingHistory, TrainingResult } from './history';
 import { setTrainingStep } from './layers';
@@ -217,8 +217,17 @@ export async function trainModel(config: TrainConfig, options: TrainOptions): Pr
       }
       if (!(await modelIsFinite(model))) throw diverged(epoch, 'a weight is not finite');
       const evalOptions = { batchSize: c.batchSize, loss: loss, task: c.task };
-      const raw = await evaluateModel(model, data.val, evalOptions);
-      const averaged: Evaluation | undefined = ema ? await ema.withAveragedWeights(() => evaluateModel(model, data.val, evalOptions)) : undefined;
+      // Finite weights can still overflow in the forward pass (a learning rate far too large).
+      const evaluate = async (run: () => Promise<Evaluation>) => {
+        try {
+          return await run();
+        } catch (e) {
+          if (e instanceof NonFiniteOutputError) throw diverged(epoch, `the model's output on the validation split is ${e.value} (item ${e.item}, class ${e.classIndex})`);
+          throw e;
+        }
+      };
+      const raw = await evaluate(() => evaluateModel(model, data.val, evalOptions));
+      const averaged: Evaluation | undefined = ema ? await evaluate(() => ema.withAveragedWeights(() => evaluateModel(model, data.val, evalOptions))) : undefined;
       const score = (e: Evaluation) => (single ? e.accuracy : e.mAP);
       const useEma = averaged !== undefined && Number.isFinite(score(averaged)) && score(averaged) > score(raw);
       const chosen = useEma && averaged ? averaged : raw;

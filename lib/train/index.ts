@@ -7,7 +7,7 @@ export { trainModel, TrainingDivergedError } from './fit';
 export type { TrainOptions } from './fit';
 export { resolveTrainConfig, TRAIN_DEFAULTS } from './config';
 export type { TrainConfig, ResolvedTrainConfig, ZooModelSpec } from './config';
-export { evaluateModel } from './evaluate';
+export { evaluateModel, NonFiniteOutputError } from './evaluate';
 export type { Evaluation, EvaluateOptions, TrainingTask } from './evaluate';
 export { TrainingHistory, TrainingResult } from './history';
 export { setTrainingEnvironment } from './events';

@@ -14,6 +14,8 @@ import {
   defineLoss,
   param,
   TrainingDivergedError,
+  NonFiniteOutputError,
+  evaluateModel,
   TRAIN_DEFAULTS,
   InMemoryDataset,
 } from '../../lib/index';
@@ -179,13 +181,27 @@ describe('trainModel', () => {
     const dir = tmp();
     await assert.rejects(
       trainModel({ ...base, lr: 1e30, schedule: { name: 'constant' }, epochs: 3 }, { data: syntheticVectors(), outDir: dir, progress: 'none', keepModel: false }),
-      (e: unknown) => e instanceof TrainingDivergedError && /training diverged at epoch \d+, step \d+: .*(loss is NaN|loss is Infinity|weight is not finite).*Try a lower learning rate/.test((e as Error).message),
+      (e: unknown) => e instanceof TrainingDivergedError && /training diverged at epoch \d+, step \d+: .*(loss is NaN|loss is Infinity|weight is not finite|output on the validation split is).*Try a lower learning rate/.test((e as Error).message),
     );
     const best = path.join(dir, 'checkpoints', 'best.ckpt');
     if (fs.existsSync(best)) {
       const ck = readCheckpoint(best);
       for (const a of Object.values(ck.arrays)) assert.ok(a.every(Number.isFinite), 'best checkpoint is finite');
     }
+  });
+
+  it('evaluation refuses a model whose outputs overflow although every weight is finite (named item and class)', async () => {
+    // Finite weights: a bias of 3e38, doubled to +Inf, times a zero kernel: Inf · 0 = NaN.
+    const data = syntheticVectors();
+    const model = tf.sequential({
+      layers: [
+        tf.layers.dense({ units: 1, inputShape: [8], kernelInitializer: 'zeros', biasInitializer: tf.initializers.constant({ value: 3e38 }) }),
+        tf.layers.dense({ units: 1, useBias: false, kernelInitializer: tf.initializers.constant({ value: 2 }) }),
+        tf.layers.dense({ units: 3, useBias: false, kernelInitializer: 'zeros' }),
+      ],
+    });
+    await assert.rejects(evaluateModel(model, data.val), (e: unknown) => e instanceof NonFiniteOutputError && e.item === 0 && e.classIndex === 0 && /output on synthetic-val is NaN at item 0, class 0/.test((e as Error).message));
+    model.dispose();
   });
 
   it('resume: true needs a checkpoint; resume if-present starts fresh without one; a damaged header is named', async () => {
