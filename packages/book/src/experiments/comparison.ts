@@ -2,7 +2,8 @@
  * A loss comparison as the book runs it: every loss ("arm") gets its own learning rate, chosen on the
  * validation split with the first seed from a grid that is extended (×2 or ÷2) while the best rate
  * sits at its edge, so the chosen rate is interior; the other seeds then run at that rate. Identical
- * data, model, recipe and seeds otherwise. The result is plain JSON (cached by `cachedRun`).
+ * data, model, recipe and seeds otherwise. Two arms train at a time (each grid on every core), so a
+ * lone extension run never leaves a core idle. The result is plain JSON (cached by `cachedRun`).
  */
 import { datasetStatistics, loadDatasetRef, type DatasetRef, type LossSpec, type SweepTracking, type TrainConfig } from 'asl-workbook';
 import { cachedRun } from '../run-cache';
@@ -61,6 +62,23 @@ export interface ComparisonResult {
 
 const round = (x: number) => Number(x.toPrecision(3));
 
+/** How many arms of a comparison train at the same time. */
+const ARMS_AT_ONCE = 2;
+
+/** `fn` over `items`, at most `limit` at a time; results in the order of `items`. */
+async function mapConcurrent<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return out;
+}
+
 /** Runs (or reads from the cache) a comparison; `log` prints progress. */
 export async function runComparison(plan: ComparisonPlan, log: (line: string) => void = () => {}): Promise<ComparisonResult> {
   return cachedRun({ comparison: plan }, async () => {
@@ -79,11 +97,9 @@ export async function runComparison(plan: ComparisonPlan, log: (line: string) =>
       if (r.accuracy === undefined) throw new Error(`${plan.id}: selectBy 'accuracy' needs single-label runs (task: 'single-label')`);
       return r.accuracy;
     };
-    const runs: ComparisonRun[] = [];
-    const lrSearch: ComparisonResult['lrSearch'] = [];
-    const chosenLr: Record<string, number> = {};
-    const lrInterior: Record<string, boolean> = {};
-    for (const arm of plan.arms) {
+    // Arms run two at a time (each grid on every core): a lone run of a grid extension or of the last
+    // seeds would otherwise leave a core idle. Results are gathered in arm order.
+    const perArm = await mapConcurrent(plan.arms, ARMS_AT_ONCE, async (arm) => {
       log(`${plan.id}: ${arm.label}`);
       const tried = new Map<number, ComparisonRun>();
       const tryRates = async (lrs: number[]) => {
@@ -106,18 +122,25 @@ export async function runComparison(plan: ComparisonPlan, log: (line: string) =>
       }
       const rates = [...tried.keys()].sort((a, b) => a - b);
       const best = rates.reduce((a, b) => (score(tried.get(b)!) > score(tried.get(a)!) ? b : a));
-      chosenLr[arm.label] = best;
-      lrInterior[arm.label] = fixed !== undefined || (best !== rates[0] && best !== rates[rates.length - 1]);
-      for (const lr of rates) {
-        const r = tried.get(lr)!;
-        lrSearch.push({ arm: arm.label, lr, mAP: r.mAP, ...(r.accuracy !== undefined ? { accuracy: r.accuracy } : {}) });
-      }
-      runs.push(tried.get(best)!);
+      const runs: ComparisonRun[] = [tried.get(best)!];
       if (rest.length) {
         const more = await grid(arm, [best], rest);
         more.forEach((r, i) => runs.push({ ...r, arm: arm.label, lr: best, seed: rest[i] }));
       }
-    }
+      return {
+        best,
+        interior: fixed !== undefined || (best !== rates[0] && best !== rates[rates.length - 1]),
+        search: rates.map((lr) => {
+          const r = tried.get(lr)!;
+          return { arm: arm.label, lr, mAP: r.mAP, ...(r.accuracy !== undefined ? { accuracy: r.accuracy } : {}) };
+        }),
+        runs,
+      };
+    });
+    const runs: ComparisonRun[] = perArm.flatMap((a) => a.runs);
+    const lrSearch: ComparisonResult['lrSearch'] = perArm.flatMap((a) => a.search);
+    const chosenLr: Record<string, number> = Object.fromEntries(plan.arms.map((arm, i) => [arm.label, perArm[i].best]));
+    const lrInterior: Record<string, boolean> = Object.fromEntries(plan.arms.map((arm, i) => [arm.label, perArm[i].interior]));
     return {
       plan,
       runs,
