@@ -91,7 +91,7 @@ export async function runComparison(plan: ComparisonPlan, log: (line: string) =>
     const prClasses = plan.prCurves && eligible.length ? [eligible[0], eligible[Math.floor(eligible.length / 2)], eligible[eligible.length - 1]] : [];
     const [first, ...rest] = plan.seeds;
     const grid = (arm: Arm, lrs: number[], seeds: number[]) =>
-      runGrid({ base: { ...plan.base, loss: arm.loss }, grid: { lr: lrs, seed: seeds } }, plan.data, { track: plan.track, threshold: plan.threshold, prClasses, log: (line) => log(`  ${arm.label}:${line.replace(/^ */, " ")}`) });
+      runGrid({ base: { ...plan.base, loss: arm.loss }, grid: { lr: lrs, seed: seeds } }, plan.data, { track: plan.track, threshold: plan.threshold, prClasses, log: (line) => log(`  ${arm.label}:${line.replace(/^ */, ' ')}`) });
     const score = (r: GridRun) => {
       if ((plan.selectBy ?? 'mAP') === 'mAP') return r.mAP;
       if (r.accuracy === undefined) throw new Error(`${plan.id}: selectBy 'accuracy' needs single-label runs (task: 'single-label')`);
