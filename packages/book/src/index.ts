@@ -21,7 +21,7 @@ export { runGrid, gridRunDir } from './experiments/grid';
 export type { GridRun, GridOptions } from './experiments/grid';
 export { runComparison, perSeed } from './experiments/comparison';
 export type { Arm, ComparisonPlan, ComparisonRun, ComparisonResult } from './experiments/comparison';
-export { settings, pretrainedBackbone, MAIN_ARMS } from './experiments/settings';
+export { settings, pretrainedBackbone, FINE_TUNE_CUT, MAIN_ARMS } from './experiments/settings';
 export type { Setting } from './experiments/settings';
 export {
   scratchComparison,

@@ -18,7 +18,7 @@ import { bookProfile, type BookProfile } from '../profile';
 import { cachedRun } from '../run-cache';
 import { runComparison, type Arm, type ComparisonResult } from './comparison';
 import { runGrid, type GridRun } from './grid';
-import { MAIN_ARMS, pretrainedBackbone, settings } from './settings';
+import { FINE_TUNE_CUT, MAIN_ARMS, pretrainedBackbone, settings } from './settings';
 
 type Log = (line: string) => void;
 const quiet: Log = () => {};
@@ -34,18 +34,18 @@ export function scratchComparison(log: Log = quiet, profile: BookProfile = bookP
 
 /**
  * Chapter 4: the paper's setting — fine-tuning a pretrained backbone (data/pretrained, the book CNN
- * pretrained on the 60,000 Fashion-MNIST training items) — for the same losses, each at its
- * from-scratch learning rate, in fewer epochs (4).
+ * pretrained on the 60,000 Fashion-MNIST training items, cut after its third block: `FINE_TUNE_CUT`)
+ * — for the same losses, each at its from-scratch learning rate, for as many epochs as from scratch.
  */
 export async function fineTuneComparison(log: Log = quiet, profile: BookProfile = bookProfile()): Promise<ComparisonResult> {
   const s = settings(profile).strong;
   const scratch = await scratchComparison(log, profile);
-  const epochs = profile === 'quick' ? 1 : 4;
+  const epochs = s.base.epochs;
   return runComparison(
     {
       id: 'multifashion-finetune',
       data: s.data,
-      base: { ...s.base, model: { zoo: 'bn-cnn', pretrained: pretrainedBackbone() }, epochs },
+      base: { ...s.base, model: { zoo: 'bn-cnn', pretrained: pretrainedBackbone(), cutAt: FINE_TUNE_CUT }, epochs },
       arms: MAIN_ARMS,
       seeds: s.seeds,
       lrGrid: s.lrGrid,
