@@ -189,9 +189,8 @@ export class WorkbookKernel extends ZmqServer {
   private readonly executorErrors: unknown[][];
   private executionCount = 0;
   private execTail: Promise<void> = Promise.resolve();
+  /** Bumped by every failing cell (stop_on_error): requests read before it are aborted. */
   private errorGeneration = 0;
-  /** After an error: requests that arrive before the event loop has turned once are aborted too. */
-  private aborting = false;
   private currentIo: CellIo | undefined;
   /** The comm message whose handler is running (set across its awaits and timers). */
   private readonly requests = new AsyncLocalStorage<CellIo>();
@@ -568,9 +567,11 @@ export class WorkbookKernel extends ZmqServer {
   }
 
   private enqueueExecute(sock: unknown, msg: WireMessage): void {
-    // Requests queued behind a failing cell, or read from the socket while it failed, are aborted
-    // (ipykernel's stop_on_error behaviour): they were sent expecting the failed cell's effects.
-    const generation = this.aborting ? -1 : this.errorGeneration;
+    // Requests read from the socket before a failing cell finished are aborted (ipykernel's
+    // stop_on_error behaviour): they were sent expecting the failed cell's effects. The failing cell's
+    // reply and its idle status go out in one synchronous run, so a request read after them — a client
+    // that waited for either — runs.
+    const generation = this.errorGeneration;
     this.execTail = this.execTail
       .then(async () => {
         this.publishStatus('busy', msg);
@@ -624,8 +625,6 @@ export class WorkbookKernel extends ZmqServer {
       if (!silent) io.send('error', { ...outcome.error });
       if (req.stop_on_error !== false) {
         this.errorGeneration++;
-        this.aborting = true;
-        setImmediate(() => setImmediate(() => (this.aborting = false)));
       }
       io.streams.flush();
       this.reply(sock, msg, 'execute_reply', { status: 'error', execution_count: count, ...outcome.error });
