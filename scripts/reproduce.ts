@@ -228,12 +228,7 @@ async function main(): Promise<number> {
     }
   };
   const chaptersStart = Date.now();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(jobs, entries.length) }, async () => {
-      while (next < entries.length) await executeChapter(next++);
-    }),
-  );
+  await book.mapConcurrent(entries, jobs, (_, i) => executeChapter(i));
   const chapterSeconds = (Date.now() - chaptersStart) / 1000;
   log(`chapters: ${chapterSeconds.toFixed(0)} s wall (${jobs} at a time)`);
   for (const c of chapters) log(`  ${c.ok ? 'ok    ' : 'FAILED'} ${c.seconds.toFixed(0).padStart(5)} s  ${c.name}`);

@@ -21,6 +21,7 @@ import {
   verdictOf,
   notTestable,
   exactCheck,
+  mapConcurrent,
 } from 'asl-workbook-book';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'asl-book-'));
@@ -31,6 +32,27 @@ describe('book profile', () => {
     assert.equal(bookProfile({}), 'full');
     assert.equal(byProfile({ quick: 1, full: 2 }, { ASL_PROFILE: 'quick' }), 1);
     assert.equal(byProfile({ quick: 1, full: 2 }, {}), 2);
+  });
+});
+
+describe('mapConcurrent(items, limit, fn)', () => {
+  test('keeps at most `limit` calls in flight, starts the next as one ends, and returns results in item order', async () => {
+    const delays = [30, 5, 20, 1, 10];
+    let inFlight = 0;
+    let peak = 0;
+    const started: number[] = [];
+    const out = await mapConcurrent(delays, 2, async (ms, i) => {
+      started.push(i);
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      await new Promise((r) => setTimeout(r, ms));
+      inFlight--;
+      return ms * 10;
+    });
+    assert.deepEqual(out, [300, 50, 200, 10, 100]);
+    assert.equal(peak, 2);
+    assert.deepEqual(started, [0, 1, 2, 3, 4]);
+    assert.deepEqual(await mapConcurrent([], 2, async () => 1), []);
   });
 });
 

@@ -8,6 +8,7 @@ export type { BookProfile } from './profile';
 export { cachedRun, codeVersion, canonicalJson, runCacheKey, runCacheDir } from './run-cache';
 export type { CachedRunOptions } from './run-cache';
 export { saveTable, tableToCsv } from './tables';
+export { mapConcurrent } from './concurrent';
 export { recordClaim, readClaims, reportMarkdown, claimBundle } from './report';
 export type { ClaimRecord } from './report';
 export { exportFigurePngs, findChromium, HEADLESS_CHROMIUM_ARGS, CHROMIUM_CANDIDATES } from './figure-export';

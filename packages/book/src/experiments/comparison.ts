@@ -6,6 +6,7 @@
  * lone extension run never leaves a core idle. The result is plain JSON (cached by `cachedRun`).
  */
 import { datasetStatistics, loadDatasetRef, type DatasetRef, type LossSpec, type SweepTracking, type TrainConfig } from 'asl-workbook';
+import { mapConcurrent } from '../concurrent';
 import { cachedRun } from '../run-cache';
 import { runGrid, type GridRun } from './grid';
 
@@ -64,20 +65,6 @@ const round = (x: number) => Number(x.toPrecision(3));
 
 /** How many arms of a comparison train at the same time. */
 const ARMS_AT_ONCE = 2;
-
-/** `fn` over `items`, at most `limit` at a time; results in the order of `items`. */
-async function mapConcurrent<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-  return out;
-}
 
 /** Runs (or reads from the cache) a comparison; `log` prints progress. */
 export async function runComparison(plan: ComparisonPlan, log: (line: string) => void = () => {}): Promise<ComparisonResult> {
