@@ -41,12 +41,11 @@ export function scratchComparison(log: Log = quiet, profile: BookProfile = bookP
 export async function fineTuneComparison(log: Log = quiet, profile: BookProfile = bookProfile()): Promise<ComparisonResult> {
   const s = settings(profile).strong;
   const scratch = await scratchComparison(log, profile);
-  const epochs = s.base.epochs;
   return runComparison(
     {
       id: 'multifashion-finetune',
       data: s.data,
-      base: { ...s.base, model: { zoo: 'bn-cnn', pretrained: pretrainedBackbone(), cutAt: FINE_TUNE_CUT }, epochs },
+      base: { ...s.base, model: { zoo: 'bn-cnn', pretrained: pretrainedBackbone(), cutAt: FINE_TUNE_CUT } },
       arms: MAIN_ARMS,
       seeds: s.seeds,
       lrGrid: s.lrGrid,
