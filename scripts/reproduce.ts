@@ -5,7 +5,7 @@
  * First runs every experiment of the book (packages/book/dist/run-experiments.js: training runs on all
  * cores into the run cache; skipped with --only or --no-experiments, where each chapter computes what
  * it needs), then executes the notebooks in notebooks/ through real Jupyter (nbclient) with the
- * workbook's kernel, `--jobs` at a time (default: 2), and writes the book to the git-ignored results/:
+ * workbook's kernel, `--jobs` at a time (default: 2; as many experiments run side by side), and writes the book to the git-ignored results/:
  *   results/notebooks/<name>.ipynb   executed notebooks
  *   results/book/index.html          the book's index, one page per chapter (<name>.html)
  *   results/figures/                 every figure as standalone HTML, its JSON spec and a PNG
@@ -162,7 +162,7 @@ async function main(): Promise<number> {
   if (!only && !flag('--no-experiments')) {
     const t0 = Date.now();
     log('running the book\'s experiments (cached runs are reused)');
-    const exp = await runCommand(process.execPath, [path.join(root, 'packages', 'book', 'dist', 'run-experiments.js'), ...(quick ? ['--quick'] : [])], {
+    const exp = await runCommand(process.execPath, [path.join(root, 'packages', 'book', 'dist', 'run-experiments.js'), ...(quick ? ['--quick'] : []), '--jobs', String(jobs)], {
       cwd: root,
       env,
       timeoutMs: 4 * 3600 * 1000,

@@ -70,6 +70,21 @@ describe('cachedRun(config, fn)', () => {
     assert.deepEqual(await cachedRun({ lr: 2e-3 }, run, { dir }), { value: 2 }, 'another configuration runs');
     assert.deepEqual(await cachedRun({ lr: 1e-3 }, run, { dir, refresh: true }), { value: 3 });
   });
+  test('callers of one configuration while it is computed share that computation', async () => {
+    const dir = tmp();
+    const calls: number[] = [];
+    const slow = (k: number) => async () => {
+      calls.push(k);
+      await new Promise((r) => setTimeout(r, 30));
+      return { k, call: calls.length };
+    };
+    const [a, b, c] = await Promise.all([cachedRun({ k: 1 }, slow(1), { dir }), cachedRun({ k: 1 }, slow(1), { dir }), cachedRun({ k: 2 }, slow(2), { dir })]);
+    assert.deepEqual(calls, [1, 2], 'one computation per configuration');
+    assert.equal(a, b, 'the second caller gets the first computation');
+    assert.equal(c.k, 2);
+    await assert.rejects(Promise.all([cachedRun({ k: 3 }, async () => Promise.reject(new Error('boom')), { dir }), cachedRun({ k: 3 }, async () => 'second', { dir })]), /boom/);
+    assert.equal(await cachedRun({ k: 3 }, async () => 'after the failure', { dir }), 'after the failure', 'a failed computation is not kept');
+  });
   test('never serves a result stored for another configuration or code version', async () => {
     const dir = tmp();
     await cachedRun({ x: 1 }, async () => 'first', { dir });

@@ -18,7 +18,7 @@ export type { ChapterEntry } from './index-page';
 export { compare, verdictOf, notTestable, exactCheck, comparisonText, MIN_SEEDS } from './verdict';
 export type { Comparison, Verdict, VerdictStatus } from './verdict';
 export { noiseText } from './report';
-export { runGrid, gridRunDir } from './experiments/grid';
+export { runGrid, gridRunDir, sharedRunDir } from './experiments/grid';
 export type { GridRun, GridOptions } from './experiments/grid';
 export { runComparison, perSeed } from './experiments/comparison';
 export type { Arm, ComparisonPlan, ComparisonRun, ComparisonResult } from './experiments/comparison';

@@ -48,25 +48,43 @@ export interface CachedRunOptions {
   dir?: string;
 }
 
+/** Computations in progress in this process, by cache file: concurrent callers of one configuration share one. */
+const inFlight = new Map<string, Promise<unknown>>();
+
 /**
  * Returns the cached result of `config` if one exists for the current code version; otherwise runs
- * `fn`, stores its (JSON-serialisable) result atomically, and returns it.
+ * `fn`, stores its (JSON-serialisable) result atomically, and returns it. Callers that ask for the same
+ * configuration while it is being computed (experiments running side by side that share a step) wait
+ * for that one computation instead of starting another.
  */
 export async function cachedRun<T>(config: unknown, fn: () => Promise<T>, options: CachedRunOptions = {}): Promise<T> {
   const disabled = process.env.ASL_NO_CACHE === '1';
   const dir = options.dir ?? runCacheDir();
   const file = path.join(dir, `${runCacheKey(config)}.json`);
-  if (!disabled && !options.refresh && fs.existsSync(file)) {
-    const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as { config: string; version: string; result: T };
-    // Belt and braces: the key already encodes both, but a hash collision must never serve a wrong run.
-    if (stored.config === canonicalJson(config) && stored.version === codeVersion()) return stored.result;
+  if (!disabled && !options.refresh) {
+    const pending = inFlight.get(file);
+    if (pending) return pending as Promise<T>;
+    if (fs.existsSync(file)) {
+      const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as { config: string; version: string; result: T };
+      // Belt and braces: the key already encodes both, but a hash collision must never serve a wrong run.
+      if (stored.config === canonicalJson(config) && stored.version === codeVersion()) return stored.result;
+    }
   }
-  const result = await fn();
-  if (!disabled) {
-    fs.mkdirSync(dir, { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify({ config: canonicalJson(config), version: codeVersion(), result }));
-    fs.renameSync(tmp, file);
+  const computation = (async () => {
+    const result = await fn();
+    if (!disabled) {
+      fs.mkdirSync(dir, { recursive: true });
+      const tmp = `${file}.${process.pid}.tmp`;
+      fs.writeFileSync(tmp, JSON.stringify({ config: canonicalJson(config), version: codeVersion(), result }));
+      fs.renameSync(tmp, file);
+    }
+    return result;
+  })();
+  if (disabled) return computation;
+  inFlight.set(file, computation);
+  try {
+    return await computation;
+  } finally {
+    if (inFlight.get(file) === computation) inFlight.delete(file);
   }
-  return result;
 }

@@ -190,18 +190,21 @@ export async function missingLabels(log: Log = quiet, profile: BookProfile = boo
   const comparisons: MissingLabelsResult['comparisons'] = [];
   let lrFixed: Record<string, number> | undefined;
   for (const rate of rates) {
-    const data: DatasetRef = { kind: 'multifashion', options: { ...(s.data as { options: Record<string, unknown> }).options, missingLabelRate: rate } };
-    const result = await runComparison({ id: `missing-${rate}`, data, base: s.base, arms: MISSING_LABEL_ARMS, seeds: s.seeds, lrGrid: s.lrGrid, lrFixed }, log);
+    const result = await runComparison({ id: `missing-${rate}`, data: missingLabelData(rate, profile), base: s.base, arms: MISSING_LABEL_ARMS, seeds: s.seeds, lrGrid: s.lrGrid, lrFixed }, log);
     lrFixed ??= result.chosenLr;
     comparisons.push({ rate, result });
   }
   return { rates, comparisons };
 }
 
-/** The run folder of a comparison run (for the gradient probe, which reloads a trained model). */
+/**
+ * The small setting's data with `rate` of the training positives hidden (for the comparisons and the
+ * gradient probe, which reloads a trained model). At rate 0 it is the small setting's data itself, so
+ * the runs the small comparison already trained are not trained again.
+ */
 export function missingLabelData(rate: number, profile: BookProfile = bookProfile()): DatasetRef {
   const s = settings(profile).small;
-  return { kind: 'multifashion', options: { ...(s.data as { options: Record<string, unknown> }).options, missingLabelRate: rate } };
+  return { kind: 'multifashion', options: { ...(s.data as { options: Record<string, unknown> }).options, ...(rate > 0 ? { missingLabelRate: rate } : {}) } };
 }
 
 /** Chapter 9: the loss zoo, three seeds each, on the small setting. */
@@ -249,17 +252,22 @@ export function backboneMeta(): { command: string; testAccuracy80: number; testT
   return JSON.parse(fs.readFileSync(path.join(pretrainedBackbone(), 'meta.json'), 'utf8'));
 }
 
-/** Every experiment, in the order the precompute step runs them. */
+/**
+ * Every experiment, in the order the precompute step starts them (two side by side: run-experiments.ts).
+ * The longest chain (the from-scratch comparison, then fine-tuning at its rates) starts first and its
+ * second half comes last, so the other lane works through the small setting's chain meanwhile instead
+ * of waiting on a result still being computed.
+ */
 export const EXPERIMENTS: Array<{ name: string; run: (log: Log, profile: BookProfile) => Promise<unknown> }> = [
   { name: 'scratch comparison (ch. 2–4)', run: scratchComparison },
-  { name: 'fine-tuning comparison (ch. 4)', run: fineTuneComparison },
-  { name: 'Debtags comparison (ch. 4)', run: debtagsComparison },
   { name: 'small comparison (ch. 5–9)', run: smallComparison },
+  { name: 'Debtags comparison (ch. 4)', run: debtagsComparison },
   { name: 'ablation (ch. 5)', run: ablation },
   { name: 'adaptive asymmetry (ch. 6)', run: adaptiveAsymmetry },
   { name: 'missing labels (ch. 7)', run: missingLabels },
   { name: 'single-label (ch. 8)', run: singleLabel },
   { name: 'zoo (ch. 9)', run: (log, profile) => zooLeaderboard([], log, profile) },
+  { name: 'fine-tuning comparison (ch. 4)', run: fineTuneComparison },
 ];
 
 export type { GridRun, LossSpec };

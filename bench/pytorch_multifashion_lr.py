@@ -1,0 +1,74 @@
+#!/usr/bin/env python3
+"""PyTorch under the book's own comparison protocol (packages/book/src/experiments/comparison.ts): for each
+loss, the learning rate is chosen on the validation split with seed 0 from the grid 5e-4, 1e-3, 2e-3,
+extended (x2 or /2, at most 4 times per side) while the best rate sits at the grid's edge; seeds 1 and 2
+then train at the chosen rate. Each run is bench/pytorch_multifashion.py (the book CNN, 6 epochs, batch
+128, Adam, constant rate, summed loss, best validation epoch), one thread each, two runs at a time.
+
+    npx tsx bench/export-multifashion.ts 64 8000 2000 DIR
+    /usr/bin/python3 bench/pytorch_multifashion_lr.py DIR [--losses bce,focal,asl] [--jobs 2] > lr-search.json
+
+Progress goes to stderr; stdout is one JSON object: per loss, the rates tried, the chosen rate, and the
+per-seed best mAP at that rate.
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+p = argparse.ArgumentParser()
+p.add_argument("dir")
+p.add_argument("--losses", default="bce,focal,asl")
+p.add_argument("--jobs", type=int, default=2)
+p.add_argument("--grid", default="5e-4,1e-3,2e-3")
+p.add_argument("--max-extensions", type=int, default=4)
+p.add_argument("--seeds", default="0,1,2")
+a = p.parse_args()
+
+here = os.path.dirname(os.path.abspath(__file__))
+pool = ThreadPoolExecutor(max_workers=a.jobs)
+lock = threading.Lock()
+
+
+def run(loss, lr, seed):
+    cmd = [sys.executable, os.path.join(here, "pytorch_multifashion.py"), a.dir, "--loss", loss, "--lr", repr(lr), "--seed", str(seed), "--threads", "1"]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]
+    r = json.loads(out)
+    with lock:
+        print(f"{loss} lr={lr:g} seed={seed}: best mAP {r['best']:.2f} ({r['seconds']:.0f} s)", file=sys.stderr, flush=True)
+    return r["best"]
+
+
+def arm(loss):
+    seeds = [int(s) for s in a.seeds.split(",")]
+    tried = {}
+
+    def try_rates(lrs):
+        fresh = [lr for lr in lrs if lr not in tried]
+        for lr, m in zip(fresh, pool.map(lambda lr: run(loss, lr, seeds[0]), fresh)):
+            tried[lr] = m
+
+    try_rates([float(x) for x in a.grid.split(",")])
+    for _ in range(a.max_extensions):
+        rates = sorted(tried)
+        best = max(rates, key=lambda lr: tried[lr])
+        if best == rates[-1]:
+            try_rates([float(f"{best * 2:.3g}")])
+        elif best == rates[0]:
+            try_rates([float(f"{best / 2:.3g}")])
+        else:
+            break
+    rates = sorted(tried)
+    best = max(rates, key=lambda lr: tried[lr])
+    more = list(pool.map(lambda s: run(loss, best, s), seeds[1:]))
+    return {"tried": {f"{lr:g}": tried[lr] for lr in rates}, "chosen": best, "interior": rates[0] < best < rates[-1], "mAP": [tried[best], *more]}
+
+
+losses = a.losses.split(",")
+# Arms run side by side; their runs share the pool of `--jobs` processes.
+with ThreadPoolExecutor(max_workers=len(losses)) as arms:
+    results = dict(zip(losses, arms.map(arm, losses)))
+print(json.dumps(results, indent=1))
