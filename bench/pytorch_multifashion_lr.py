@@ -6,12 +6,15 @@ then train at the chosen rate. Each run is bench/pytorch_multifashion.py (the bo
 128, Adam, constant rate, summed loss, best validation epoch), one thread each, two runs at a time.
 
     npx tsx bench/export-multifashion.ts 64 8000 2000 DIR
-    /usr/bin/python3 bench/pytorch_multifashion_lr.py DIR [--losses bce,focal,asl] [--jobs 2] > lr-search.json
+    /usr/bin/python3 bench/pytorch_multifashion_lr.py DIR [--losses bce,focal,asl] [--jobs 2] \
+        > data/reference/pytorch-multifashion-scratch.json
 
-Progress goes to stderr; stdout is one JSON object: per loss, the rates tried, the chosen rate, and the
+Progress goes to stderr; stdout is the reference file chapter 4 reads (packages/book/src/analysis/
+pytorch-reference.ts): per loss, under the book's arm label, the rates tried, the chosen rate, and the
 per-seed best mAP at that rate.
 """
 import argparse
+import datetime
 import json
 import os
 import subprocess
@@ -67,8 +70,19 @@ def arm(loss):
     return {"tried": {f"{lr:g}": tried[lr] for lr in rates}, "chosen": best, "interior": rates[0] < best < rates[-1], "mAP": [tried[best], *more]}
 
 
+LABELS = {"bce": "CE", "focal": "focal (γ=2)", "asl": "ASL (γ−=4, m=0.05)"}
 losses = a.losses.split(",")
 # Arms run side by side; their runs share the pool of `--jobs` processes.
 with ThreadPoolExecutor(max_workers=len(losses)) as arms:
     results = dict(zip(losses, arms.map(arm, losses)))
-print(json.dumps(results, indent=1))
+torch_version = subprocess.run([sys.executable, "-c", "import torch; print(torch.__version__)"], capture_output=True, text=True).stdout.strip()
+print(json.dumps({
+    "command": "npx tsx bench/export-multifashion.ts 64 8000 2000 DIR && /usr/bin/python3 bench/pytorch_multifashion_lr.py DIR",
+    "torch": torch_version,
+    "date": datetime.date.today().isoformat(),
+    "setting": "MultiFashion 64x64 (8,000 / 2,000 images, seed 0, shipped source), bn-cnn from scratch, Adam, constant "
+               "learning rate per loss (grid " + a.grid + ", up to " + str(a.max_extensions) + " extensions per side), batch 128, "
+               "6 epochs, summed losses, best validation epoch, one thread per run",
+    "seeds": [int(x) for x in a.seeds.split(",")],
+    "arms": {LABELS[k]: v for k, v in results.items()},
+}, indent=1, ensure_ascii=False))

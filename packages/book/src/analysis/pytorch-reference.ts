@@ -1,0 +1,117 @@
+/**
+ * PyTorch under the book's own comparison protocol, as a reference for the from-scratch comparison of
+ * chapter 4: the same MultiFashion images (bench/export-multifashion.ts), the same network (bn-cnn), the
+ * same recipe, the same learning-rate search rule (a grid extended ×2 or ÷2 while the best rate sits
+ * at an edge; PyTorch's grid started one step lower, at 5e-4, which was no loss's best rate, so the
+ * search ends at the same rates as the book's 1e-3, 2e-3, 4e-3 would) and the same seeds, run by `bench/pytorch_multifashion_lr.py` with Debian's
+ * python3-torch and shipped in `data/reference/` (PyTorch is never a dependency of the workbook). The
+ * tables compare the workbook's per-seed mAPs with PyTorch's by the book's verdict rule (unpaired: the
+ * two frameworks draw different initial weights and batch orders from the same seed).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { dataDir } from 'asl-workbook';
+import { z } from 'zod';
+import { fail } from '../errors';
+import { perSeed, type ComparisonResult } from '../experiments/comparison';
+import { compare, type Comparison } from '../verdict';
+import { formatMeanSd, formatPoints, meanSd } from './comparison-tables';
+
+const armSchema = z
+  .object({
+    /** Validation mAP (%) of each rate tried with the first seed, by rate. */
+    tried: z.record(z.number()),
+    chosen: z.number().positive(),
+    interior: z.boolean(),
+    /** Best-epoch validation mAP (%) per seed at the chosen rate, in seed order. */
+    mAP: z.array(z.number()).min(1),
+  })
+  .strict();
+
+const referenceSchema = z
+  .object({
+    /** The command that regenerates the file. */
+    command: z.string(),
+    torch: z.string(),
+    date: z.string(),
+    /** Data, model and recipe in words. */
+    setting: z.string(),
+    seeds: z.array(z.number().int()),
+    /** By the book's arm label (CE, focal (γ=2), ASL (γ−=4, m=0.05)). */
+    arms: z.record(armSchema),
+  })
+  .strict();
+
+export type PytorchReference = z.infer<typeof referenceSchema>;
+
+/** The shipped reference of the from-scratch comparison. */
+export function pytorchReferenceFile(): string {
+  return path.join(dataDir(), 'reference', 'pytorch-multifashion-scratch.json');
+}
+
+/** Reads and checks a reference file (errors name the file and the key). */
+export function pytorchReference(file: string = pytorchReferenceFile()): PytorchReference {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    fail('pytorchReference', 'file', `${file}: ${(e as Error).message}`);
+  }
+  const parsed = referenceSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    fail('pytorchReference', 'file', `${file}: '${issue.path.join('.')}' ${issue.message}`);
+  }
+  for (const [arm, a] of Object.entries(parsed.data.arms)) {
+    if (a.mAP.length !== parsed.data.seeds.length) fail('pytorchReference', 'file', `${file}: 'arms.${arm}.mAP' has ${a.mAP.length} values for ${parsed.data.seeds.length} seeds`);
+  }
+  return parsed.data;
+}
+
+function referenceArm(ref: PytorchReference, arm: string): PytorchReference['arms'][string] {
+  const a = ref.arms[arm];
+  if (!a) fail('pytorch reference', 'arm', `"${arm}" has no PyTorch reference (arms: ${Object.keys(ref.arms).join(', ')})`);
+  return a;
+}
+
+/** How two frameworks' numbers compare, in words, from the verdict rule's status of "workbook > PyTorch". */
+function reading(c: Comparison): string {
+  if (c.status === 'holds') return 'workbook higher';
+  if (c.status === 'contradicts') return 'PyTorch higher';
+  if (c.status === 'within noise') return 'same within noise';
+  return `not testable (${c.reason})`;
+}
+
+/** Per loss: the chosen rates, mean ± sd mAP of both, and workbook − PyTorch ± its (Welch) standard error. */
+export function referenceRows(result: ComparisonResult, ref: PytorchReference, arms: readonly string[] = Object.keys(ref.arms)): Array<Record<string, string>> {
+  return arms.map((arm) => {
+    const pt = referenceArm(ref, arm);
+    const wb = perSeed(result, arm);
+    const c = compare(`${arm}: workbook > PyTorch`, wb, pt.mAP, { paired: false });
+    return {
+      loss: arm,
+      'rate (workbook)': String(result.chosenLr[arm]),
+      'rate (PyTorch)': String(pt.chosen),
+      'mAP workbook': formatMeanSd(meanSd(wb)),
+      'mAP PyTorch': formatMeanSd(meanSd(pt.mAP)),
+      'workbook − PyTorch': `${formatPoints(c.diff)} ± ${c.se.toFixed(2)}`,
+      reading: reading(c),
+    };
+  });
+}
+
+/**
+ * The gains between losses in each framework (paired by seed within a framework), e.g. ASL − CE, with
+ * the verdict rule's status: whether both frameworks tell the same story.
+ */
+export function referenceGapRows(result: ComparisonResult, ref: PytorchReference, pairs: ReadonlyArray<readonly [better: string, worse: string]>): Array<Record<string, string>> {
+  return pairs.map(([better, worse]) => {
+    const wb = compare(`${better} > ${worse}`, perSeed(result, better), perSeed(result, worse));
+    const pt = compare(`${better} > ${worse}`, referenceArm(ref, better).mAP, referenceArm(ref, worse).mAP);
+    return {
+      gain: `${better} − ${worse}`,
+      workbook: `${formatPoints(wb.diff)} ± ${wb.se.toFixed(2)} (${wb.status})`,
+      PyTorch: `${formatPoints(pt.diff)} ± ${pt.se.toFixed(2)} (${pt.status})`,
+    };
+  });
+}

@@ -1,0 +1,88 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pytorchReference, pytorchReferenceFile, referenceGapRows, referenceRows, type ComparisonResult, type PytorchReference } from 'asl-workbook-book';
+
+const SEEDS = [0, 1, 2];
+const WB: Record<string, number[]> = { CE: [20, 21, 22], ASL: [29, 30, 31] };
+
+function result(): ComparisonResult {
+  const runs = Object.entries(WB).flatMap(([arm, maps]) =>
+    maps.map((mAP, i) => ({ arm, seed: SEEDS[i], lr: 0.002, params: {}, ok: true, mAP, CF1: 0, OF1: 0, averagePrecision: [], bestEpoch: 0, valMap: [], trainLoss: [], seconds: 0 })),
+  );
+  return {
+    plan: { id: 't', data: { kind: 'multifashion', options: {} }, base: {}, arms: [{ label: 'CE', loss: { name: 'bce' } }, { label: 'ASL', loss: { name: 'asl' } }], seeds: SEEDS, lrGrid: [0.001] },
+    runs,
+    lrSearch: [],
+    chosenLr: { CE: 0.016, ASL: 0.002 },
+    lrInterior: { CE: true, ASL: true },
+    classNames: [],
+    trainPositives: [],
+    valPositives: [],
+    prClasses: [],
+    seconds: 0,
+  };
+}
+
+const REF: PytorchReference = {
+  command: 'python3 bench/pytorch_multifashion_lr.py DIR',
+  torch: '1.13.1',
+  date: '2026-12-03',
+  setting: 'toy',
+  seeds: SEEDS,
+  arms: {
+    CE: { tried: { '0.008': 19, '0.016': 20, '0.032': 18 }, chosen: 0.016, interior: true, mAP: [20, 20.5, 21] },
+    ASL: { tried: { '0.001': 25, '0.002': 27, '0.004': 26 }, chosen: 0.002, interior: true, mAP: [24, 24.5, 25] },
+  },
+};
+
+describe('PyTorch reference (same protocol)', () => {
+  test('referenceRows: rates, mean ± sd of both, the difference ± its Welch standard error, and what it means', () => {
+    const rows = referenceRows(result(), REF);
+    assert.deepEqual(rows.map((r) => r.loss), ['CE', 'ASL']);
+    assert.equal(rows[0]['rate (workbook)'], '0.016');
+    assert.equal(rows[0]['rate (PyTorch)'], '0.016');
+    assert.equal(rows[0]['mAP workbook'], '21.00 ± 1.00');
+    assert.equal(rows[0]['mAP PyTorch'], '20.50 ± 0.50');
+    // CE: difference 0.5, SE = sqrt(1/3 + 0.25/3) = 0.6455 → within noise.
+    assert.equal(rows[0]['workbook − PyTorch'], '+0.50 ± 0.65');
+    assert.equal(rows[0].reading, 'same within noise');
+    // ASL: difference 5.5, SE 0.6455 → the workbook is higher.
+    assert.equal(rows[1]['workbook − PyTorch'], '+5.50 ± 0.65');
+    assert.equal(rows[1].reading, 'workbook higher');
+    assert.throws(() => referenceRows(result(), REF, ['focal']), /"focal" has no PyTorch reference/);
+  });
+
+  test('referenceGapRows: the gain between two losses in each framework, paired by seed within it', () => {
+    const [row] = referenceGapRows(result(), REF, [['ASL', 'CE']]);
+    assert.equal(row.gain, 'ASL − CE');
+    // Workbook: differences 9, 9, 9 (SE 0) → holds; PyTorch: 4, 4, 4 → holds.
+    assert.equal(row.workbook, '+9.00 ± 0.00 (holds)');
+    assert.equal(row.PyTorch, '+4.00 ± 0.00 (holds)');
+  });
+
+  test('pytorchReference reads the shipped file and names the file and key of a bad one', () => {
+    const shipped = pytorchReference();
+    assert.deepEqual(Object.keys(shipped.arms).sort(), ['ASL (γ−=4, m=0.05)', 'CE', 'focal (γ=2)'].sort());
+    for (const a of Object.values(shipped.arms)) {
+      assert.equal(a.mAP.length, shipped.seeds.length);
+      assert.ok(String(a.chosen) in a.tried || Object.keys(a.tried).map(Number).includes(a.chosen), 'the chosen rate is one of the rates tried');
+    }
+    assert.ok(pytorchReferenceFile().endsWith(path.join('data', 'reference', 'pytorch-multifashion-scratch.json')));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'asl-ref-'));
+    try {
+      const bad = path.join(dir, 'bad.json');
+      fs.writeFileSync(bad, JSON.stringify({ ...REF, arms: { CE: { ...REF.arms.CE, mAP: 'x' } } }));
+      assert.throws(() => pytorchReference(bad), (e: Error) => e.message.includes(bad) && e.message.includes("'arms.CE.mAP'"));
+      fs.writeFileSync(bad, JSON.stringify({ ...REF, arms: { CE: { ...REF.arms.CE, mAP: [1, 2] } } }));
+      assert.throws(() => pytorchReference(bad), /'arms\.CE\.mAP' has 2 values for 3 seeds/);
+      fs.writeFileSync(bad, JSON.stringify({ ...REF, extra: 1 }));
+      assert.throws(() => pytorchReference(bad), /extra/);
+      assert.throws(() => pytorchReference(path.join(dir, 'missing.json')), /missing\.json/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
