@@ -171,6 +171,17 @@ async function main() {
     const m = matMulEfficiency();
     result.matMul = m;
     log(`  wasm best matMul ${m.bestMatMulGflops.toFixed(1)} GFLOP/s (XNNPACK's, SIMD kernels off: ${m.xnnpackBestMatMulGflops.toFixed(1)}); mlp forward ${m.mlpForwardGflops.toFixed(1)} GFLOP/s (${(100 * m.mlpForwardFraction).toFixed(0)}%; with freshly updated weights as in training ${(100 * m.mlpForwardFreshWeightsFraction).toFixed(0)}%), backward ${m.mlpBackwardGflops.toFixed(1)} GFLOP/s (${(100 * m.mlpBackwardFraction).toFixed(0)}%)`);
+    // The mlp's ceiling: its step's products (forward + backward FLOPs, as measured above) all at the best
+    // matMul rate, with nothing else in the step — what the target ratio has to fit under. GFLOP/s × ms = MFLOP;
+    // matMulEfficiency times the mlp at batch 128.
+    const stepMflop = m.mlpForwardGflops * m.mlpForwardMs + m.mlpBackwardGflops * m.mlpBackwardMs;
+    const ceilingImagesPerSecond = 128 / (stepMflop / 1000 / m.bestMatMulGflops);
+    const torchMlp = (result.pytorch as { oneThread?: Record<string, { imagesPerSecond: number }> } | undefined)?.oneThread?.mlp?.imagesPerSecond;
+    result.mlpCeiling = { stepMflop, imagesPerSecond: ceilingImagesPerSecond, ...(torchMlp ? { ratioToPytorchOneThread: ceilingImagesPerSecond / torchMlp } : {}) };
+    log(
+      `  mlp ceiling: ${stepMflop.toFixed(0)} MFLOP of products per step at the best matMul rate = ${ceilingImagesPerSecond.toFixed(0)} img/s` +
+        (torchMlp ? ` = ${(ceilingImagesPerSecond / torchMlp).toFixed(2)}× PyTorch one thread (target ≥ ${TARGETS.mlp})` : ''),
+    );
   }
   if (!args.includes('--no-fixes') && choice.backend === 'wasm') result.fixSpeedups = wasmFixSpeedups((line: string) => log(`  ${line}`));
   if (json) console.log(JSON.stringify(result));

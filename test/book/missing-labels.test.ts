@@ -132,7 +132,9 @@ describe('missing labels: the probe', () => {
 
   test('comparisonRunGrid: the grid the comparison ran a seed in', () => {
     const arm = plan().arms[1];
-    assert.deepEqual(comparisonRunGrid(plan({ ASL: 2e-3 }), arm, 2e-3, 0), { spec: { base: { model: { zoo: 'bn-cnn' }, epochs: 1, loss: arm.loss }, grid: { lr: [2e-3], seed: [0] } }, index: 0 });
+    // A fixed rate: every seed in one grid.
+    assert.deepEqual(comparisonRunGrid(plan({ ASL: 2e-3 }), arm, 2e-3, 0), { spec: { base: { model: { zoo: 'bn-cnn' }, epochs: 1, loss: arm.loss }, grid: { lr: [2e-3], seed: [0, 1, 2] } }, index: 0 });
+    assert.equal(comparisonRunGrid(plan({ ASL: 2e-3 }), arm, 2e-3, 2).index, 2);
     assert.deepEqual(comparisonRunGrid(plan(), arm, 2e-3, 2).spec.grid, { lr: [2e-3], seed: [1, 2] });
     assert.equal(comparisonRunGrid(plan(), arm, 2e-3, 2).index, 1);
     assert.deepEqual(comparisonRunGrid(plan(), arm, 4e-3, 0), { spec: { base: { model: { zoo: 'bn-cnn' }, epochs: 1, loss: arm.loss }, grid: { lr: [1e-3, 2e-3, 4e-3], seed: [0] } }, index: 2 });

@@ -20,7 +20,7 @@ export type { Comparison, Verdict, VerdictStatus } from './verdict';
 export { noiseText } from './report';
 export { runGrid, gridRunDir, sharedRunDir } from './experiments/grid';
 export type { GridRun, GridOptions } from './experiments/grid';
-export { runComparison, perSeed } from './experiments/comparison';
+export { runComparison, perSeed, comparisonRunGrid } from './experiments/comparison';
 export type { Arm, ComparisonPlan, ComparisonRun, ComparisonResult } from './experiments/comparison';
 export { settings, pretrainedBackbone, FINE_TUNE_CUT, MAIN_ARMS } from './experiments/settings';
 export type { Setting } from './experiments/settings';
@@ -85,7 +85,6 @@ export {
   gradientOnSelection,
   histogram01,
   gradientPeak,
-  comparisonRunGrid,
   probeHiddenPositives,
   missingLabelProbes,
   probeComparisons,

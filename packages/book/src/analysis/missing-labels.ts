@@ -25,12 +25,11 @@ import {
   type DatasetSplits,
   type LossParamValue,
   type MultiFashionSplits,
-  type SweepSpec,
 } from 'asl-workbook';
 import { fail } from '../errors';
 import { cachedRun } from '../run-cache';
 import { gridRunDir, runGrid } from '../experiments/grid';
-import { perSeed, type Arm, type ComparisonPlan, type ComparisonResult } from '../experiments/comparison';
+import { comparisonRunGrid, perSeed, type ComparisonResult } from '../experiments/comparison';
 import type { MissingLabelsResult } from '../experiments/plan';
 import { compare, type Comparison } from '../verdict';
 
@@ -234,27 +233,6 @@ export interface HiddenPositiveProbe {
 
 function isMultiFashion(splits: DatasetSplits): splits is MultiFashionSplits {
   return 'info' in splits && typeof splits.info === 'object' && splits.info !== null && 'cleanTrainTargets' in splits.info;
-}
-
-const roundLr = (x: number) => Number(x.toPrecision(3));
-
-/**
- * The grid (spec and run index) in which `runComparison` trained an arm's run of `seed`: with a fixed
- * rate, or for the seeds after the first, `{ lr: [rate], seed: [...] }`; the first seed of a searched
- * arm ran in the initial grid of rates, or alone in an extension.
- */
-export function comparisonRunGrid(plan: ComparisonPlan, arm: Arm, lr: number, seed: number): { spec: SweepSpec; index: number } {
-  const [first, ...rest] = plan.seeds;
-  const base = { ...plan.base, loss: arm.loss };
-  if (seed !== first) {
-    const index = rest.indexOf(seed);
-    if (index < 0) fail('comparisonRunGrid', 'seed', `${seed} is not a seed of the plan (${plan.seeds.join(', ')})`);
-    return { spec: { base, grid: { lr: [lr], seed: rest } }, index };
-  }
-  if (plan.lrFixed?.[arm.label] !== undefined) return { spec: { base, grid: { lr: [roundLr(plan.lrFixed[arm.label])], seed: [first] } }, index: 0 };
-  const initial = plan.lrGrid.map(roundLr);
-  const at = initial.indexOf(lr);
-  return at >= 0 ? { spec: { base, grid: { lr: initial, seed: [first] } }, index: at } : { spec: { base, grid: { lr: [lr], seed: [first] } }, index: 0 };
 }
 
 function numberParam(params: Record<string, LossParamValue> | undefined, name: string, fallback: number): number {

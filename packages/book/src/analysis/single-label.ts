@@ -23,7 +23,7 @@ import { historyFromJson } from 'asl-workbook';
 import { fail } from '../errors';
 import { meanSd, type MeanSd } from './comparison-tables';
 import { cachedRun } from '../run-cache';
-import type { ComparisonResult, ComparisonRun } from '../experiments/comparison';
+import { comparisonRunGrid, type ComparisonResult, type ComparisonRun } from '../experiments/comparison';
 import { gridRunDir } from '../experiments/grid';
 
 /** The parameters of single-label ASL (official names; defaults γ+ = 0, γ− = 4, ε = 0.1). */
@@ -126,31 +126,17 @@ export interface SingleLabelRun {
   trainLoss: number[];
 }
 
-const round = (x: number) => Number(x.toPrecision(3));
-
 /**
- * The run folder of one run of a comparison: runComparison runs each arm's first seed on its initial
- * learning-rate grid (one sweep), each extension of the grid as a sweep of one rate, a fixed rate as a
- * sweep of one rate, and the other seeds as one sweep at the chosen rate; this rebuilds that sweep's
- * spec and finds the run in its folder by learning rate and seed.
+ * The run folder of one run of a comparison: the run of its grid (`comparisonRunGrid`: the sweep
+ * runComparison trained it in) whose recorded learning rate and seed are the run's.
  */
 export function comparisonRunFolder(result: ComparisonResult, run: Pick<ComparisonRun, 'arm' | 'lr' | 'seed'>): string {
   const fn = 'comparisonRunFolder';
   const { plan } = result;
   const arm = plan.arms.find((a) => a.label === run.arm);
   if (!arm) return fail(fn, 'run', `arm '${run.arm}' is not in the comparison '${plan.id}'`);
-  const [first, ...rest] = plan.seeds;
-  let lrs: number[];
-  let seeds: number[];
-  if (run.seed === first) {
-    const initial = plan.lrGrid.map(round);
-    lrs = plan.lrFixed?.[arm.label] === undefined && initial.includes(run.lr) ? initial : [run.lr];
-    seeds = [first];
-  } else {
-    lrs = [run.lr];
-    seeds = rest;
-  }
-  const dir = gridRunDir({ base: { ...plan.base, loss: arm.loss }, grid: { lr: lrs, seed: seeds } }, plan.data);
+  const { spec } = comparisonRunGrid(plan, arm, run.lr, run.seed);
+  const dir = gridRunDir(spec, plan.data);
   if (!fs.existsSync(dir)) return fail(fn, 'run', `the sweep folder of ${run.arm} (lr ${run.lr}, seed ${run.seed}) is missing: ${dir} (was the book's run folder deleted?)`);
   for (const name of fs.readdirSync(dir).filter((n) => /^run-\d+$/.test(n)).sort()) {
     const file = path.join(dir, name, 'report.json');

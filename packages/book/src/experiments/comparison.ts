@@ -5,9 +5,10 @@
  * data, model, recipe and seeds otherwise. Two arms train at a time (each grid on every core), so a
  * lone extension run never leaves a core idle. The result is plain JSON (cached by `cachedRun`).
  */
-import { datasetStatistics, loadDatasetRef, type DatasetRef, type LossSpec, type SweepTracking, type TrainConfig } from 'asl-workbook';
+import { datasetStatistics, loadDatasetRef, type DatasetRef, type LossSpec, type SweepSpec, type SweepTracking, type TrainConfig } from 'asl-workbook';
 import { mapConcurrent } from '../concurrent';
 import { cachedRun } from '../run-cache';
+import { fail } from '../errors';
 import { runGrid, type GridRun } from './grid';
 
 /** One loss of a comparison. */
@@ -78,7 +79,7 @@ export async function runComparison(plan: ComparisonPlan, log: (line: string) =>
     const prClasses = plan.prCurves && eligible.length ? [eligible[0], eligible[Math.floor(eligible.length / 2)], eligible[eligible.length - 1]] : [];
     const [first, ...rest] = plan.seeds;
     const grid = (arm: Arm, lrs: number[], seeds: number[]) =>
-      runGrid({ base: { ...plan.base, loss: arm.loss }, grid: { lr: lrs, seed: seeds } }, plan.data, { track: plan.track, threshold: plan.threshold, prClasses, log: (line) => log(`  ${arm.label}:${line.replace(/^ */, ' ')}`) });
+      runGrid({ base: { ...plan.base, loss: arm.loss }, grid: { lr: lrs, seed: seeds } }, plan.data, { track: plan.track, threshold: plan.threshold, prClasses, log: (line) => log(`  ${plan.id} ${arm.label}:${line.replace(/^ */, ' ')}`) });
     const score = (r: GridRun) => {
       if ((plan.selectBy ?? 'mAP') === 'mAP') return r.mAP;
       if (r.accuracy === undefined) throw new Error(`${plan.id}: selectBy 'accuracy' needs single-label runs (task: 'single-label')`);
@@ -96,16 +97,21 @@ export async function runComparison(plan: ComparisonPlan, log: (line: string) =>
         out.forEach((r, i) => tried.set(fresh[i], { ...r, arm: arm.label, lr: fresh[i], seed: first }));
       };
       const fixed = plan.lrFixed?.[arm.label];
-      if (fixed !== undefined) await tryRates([fixed]);
-      else {
-        await tryRates(plan.lrGrid);
-        for (let ext = 0; ext < (plan.maxExtensions ?? 3); ext++) {
-          const rates = [...tried.keys()].sort((a, b) => a - b);
-          const best = rates.reduce((a, b) => (score(tried.get(b)!) > score(tried.get(a)!) ? b : a));
-          if (best === rates[rates.length - 1]) await tryRates([best * 2]);
-          else if (best === rates[0]) await tryRates([best / 2]);
-          else break;
-        }
+      if (fixed !== undefined) {
+        // No search: every seed at the fixed rate, in one grid (so they share the cores from the start).
+        const lr = round(fixed);
+        const out = await grid(arm, [lr], plan.seeds);
+        const runs: ComparisonRun[] = out.map((r, i) => ({ ...r, arm: arm.label, lr, seed: plan.seeds[i] }));
+        const r0 = runs[0];
+        return { best: lr, interior: true, search: [{ arm: arm.label, lr, mAP: r0.mAP, ...(r0.accuracy !== undefined ? { accuracy: r0.accuracy } : {}) }], runs };
+      }
+      await tryRates(plan.lrGrid);
+      for (let ext = 0; ext < (plan.maxExtensions ?? 3); ext++) {
+        const rates = [...tried.keys()].sort((a, b) => a - b);
+        const best = rates.reduce((a, b) => (score(tried.get(b)!) > score(tried.get(a)!) ? b : a));
+        if (best === rates[rates.length - 1]) await tryRates([best * 2]);
+        else if (best === rates[0]) await tryRates([best / 2]);
+        else break;
       }
       const rates = [...tried.keys()].sort((a, b) => a - b);
       const best = rates.reduce((a, b) => (score(tried.get(b)!) > score(tried.get(a)!) ? b : a));
@@ -116,7 +122,7 @@ export async function runComparison(plan: ComparisonPlan, log: (line: string) =>
       }
       return {
         best,
-        interior: fixed !== undefined || (best !== rates[0] && best !== rates[rates.length - 1]),
+        interior: best !== rates[0] && best !== rates[rates.length - 1],
         search: rates.map((lr) => {
           const r = tried.get(lr)!;
           return { arm: arm.label, lr, mAP: r.mAP, ...(r.accuracy !== undefined ? { accuracy: r.accuracy } : {}) };
@@ -149,4 +155,24 @@ export function perSeed(result: ComparisonResult, arm: string, metric: (r: Compa
     const run = result.runs.find((r) => r.arm === arm && r.seed === s);
     return run ? metric(run) : NaN;
   });
+}
+
+/**
+ * The grid (spec and run index) in which `runComparison` trained an arm's run of `seed`: an arm with a
+ * fixed rate runs every seed in one grid `{ lr: [rate], seed: seeds }`; a searched arm runs its first
+ * seed in the initial grid of rates, or alone in an extension `{ lr: [rate], seed: [first] }`, and the
+ * other seeds in `{ lr: [chosen], seed: rest }`. The book's analyses that reload a trained model
+ * (missing labels' probe, single-label metrics) find its folder through this one function.
+ */
+export function comparisonRunGrid(plan: ComparisonPlan, arm: Arm, lr: number, seed: number): { spec: SweepSpec; index: number } {
+  const fn = 'comparisonRunGrid';
+  if (!plan.seeds.includes(seed)) fail(fn, 'seed', `${seed} is not a seed of the plan (${plan.seeds.join(', ')})`);
+  const base = { ...plan.base, loss: arm.loss };
+  const fixed = plan.lrFixed?.[arm.label];
+  if (fixed !== undefined) return { spec: { base, grid: { lr: [round(fixed)], seed: plan.seeds } }, index: plan.seeds.indexOf(seed) };
+  const [first, ...rest] = plan.seeds;
+  if (seed !== first) return { spec: { base, grid: { lr: [lr], seed: rest } }, index: rest.indexOf(seed) };
+  const initial = plan.lrGrid.map(round);
+  const at = initial.indexOf(lr);
+  return at >= 0 ? { spec: { base, grid: { lr: initial, seed: [first] } }, index: at } : { spec: { base, grid: { lr: [lr], seed: [first] } }, index: 0 };
 }

@@ -224,7 +224,7 @@ export const ZOO_ARMS: Arm[] = [
 ];
 
 /**
- * Chapter 9: the zoo. Every loss gets the better of the two rates the small comparison chose (CE's
+ * Chapter 9: the zoo. Every loss gets the best of the rates the small comparison chose (CE's, focal's
  * and ASL's), tried on the first seed, then three seeds.
  */
 export async function zooLeaderboard(extra: Arm[] = [], log: Log = quiet, profile: BookProfile = bookProfile()): Promise<ComparisonResult> {
