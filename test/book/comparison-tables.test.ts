@@ -4,6 +4,7 @@ import {
   acrossComparisons,
   armSummaries,
   chosenRatesText,
+  formatDifference,
   formatMeanSd,
   formatPoints,
   gainByTercile,
@@ -98,6 +99,9 @@ describe('comparison tables', () => {
     assert.equal(formatMeanSd(meanSd([])), '–');
     assert.equal(formatPoints(2.345), '+2.35');
     assert.equal(formatPoints(-0.4), '−0.40');
+    const c = { label: 'a > b', diff: 2.614, se: 0.404, n: 3, status: 'holds' as const };
+    assert.equal(formatDifference(c), '+2.61 ± 0.40 (holds)');
+    assert.equal(formatDifference({ ...c, diff: -0.25, status: 'within noise' }, false), '−0.25 ± 0.40');
   });
 
   test('summaries and the main table: mean ± sd over seeds per arm', () => {

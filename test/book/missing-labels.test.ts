@@ -16,10 +16,10 @@ import {
   probeComparisons,
   type ComparisonPlan,
   type ComparisonResult,
-  type ComparisonRun,
   type HiddenPositiveProbe,
   type MissingLabelsResult,
 } from 'asl-workbook-book';
+import { fixtureComparison } from './comparison-fixture';
 
 const close = (a: number, b: number, tol = 1e-9) => assert.ok(Math.abs(a - b) <= tol, `${a} ≠ ${b}`);
 
@@ -36,22 +36,8 @@ const plan = (lrFixed?: Record<string, number>): ComparisonPlan => ({
   ...(lrFixed ? { lrFixed } : {}),
 });
 
-const run = (arm: string, seed: number, mAP: number): ComparisonRun => ({
-  arm, seed, lr: 2e-3, mAP, params: {}, ok: true, CF1: 0, OF1: 0, averagePrecision: [], bestEpoch: 0, valMap: [], trainLoss: [], seconds: 0,
-});
-
-const comparison = (maps: Record<string, number[]>, lrFixed?: Record<string, number>): ComparisonResult => ({
-  plan: plan(lrFixed),
-  runs: Object.entries(maps).flatMap(([arm, v]) => v.map((m, seed) => run(arm, seed, m))),
-  lrSearch: [],
-  chosenLr: { CE: 2e-3, ASL: 2e-3 },
-  lrInterior: { CE: true, ASL: true },
-  classNames: [],
-  trainPositives: [],
-  valPositives: [],
-  prClasses: [],
-  seconds: 0,
-});
+const comparison = (maps: Record<string, number[]>, lrFixed?: Record<string, number>): ComparisonResult =>
+  fixtureComparison(plan(lrFixed), maps, { CE: 2e-3, ASL: 2e-3 });
 
 const experiment: MissingLabelsResult = {
   rates: [0, 0.6],

@@ -4,26 +4,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pytorchReference, pytorchReferenceFile, referenceGapRows, referenceRows, type ComparisonResult, type PytorchReference } from 'asl-workbook-book';
+import { fixtureComparison } from './comparison-fixture';
 
 const SEEDS = [0, 1, 2];
 const WB: Record<string, number[]> = { CE: [20, 21, 22], ASL: [29, 30, 31] };
 
 function result(): ComparisonResult {
-  const runs = Object.entries(WB).flatMap(([arm, maps]) =>
-    maps.map((mAP, i) => ({ arm, seed: SEEDS[i], lr: 0.002, params: {}, ok: true, mAP, CF1: 0, OF1: 0, averagePrecision: [], bestEpoch: 0, valMap: [], trainLoss: [], seconds: 0 })),
-  );
-  return {
-    plan: { id: 't', data: { kind: 'multifashion', options: {} }, base: {}, arms: [{ label: 'CE', loss: { name: 'bce' } }, { label: 'ASL', loss: { name: 'asl' } }], seeds: SEEDS, lrGrid: [0.001] },
-    runs,
-    lrSearch: [],
-    chosenLr: { CE: 0.016, ASL: 0.002 },
-    lrInterior: { CE: true, ASL: true },
-    classNames: [],
-    trainPositives: [],
-    valPositives: [],
-    prClasses: [],
-    seconds: 0,
-  };
+  const plan: ComparisonResult['plan'] = { id: 't', data: { kind: 'multifashion', options: {} }, base: {}, arms: [{ label: 'CE', loss: { name: 'bce' } }, { label: 'ASL', loss: { name: 'asl' } }], seeds: SEEDS, lrGrid: [0.001] };
+  return fixtureComparison(plan, WB, { CE: 0.016, ASL: 0.002 });
 }
 
 const REF: PytorchReference = {

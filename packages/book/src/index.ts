@@ -45,6 +45,7 @@ export {
   meanSd,
   formatMeanSd,
   formatPoints,
+  formatDifference,
   armLabels,
   armSummaries,
   summaryRows,

@@ -36,6 +36,11 @@ export function formatPoints(x: number, digits = 2): string {
   return `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(digits)}`;
 }
 
+/** A difference ± its standard error, `+2.61 ± 0.40`, followed by the verdict rule's status unless `withStatus` is false: `+2.61 ± 0.40 (holds)`. */
+export function formatDifference(c: Comparison, withStatus = true): string {
+  return `${formatPoints(c.diff)} ± ${c.se.toFixed(2)}${withStatus ? ` (${c.status})` : ''}`;
+}
+
 /** The arms' labels, in the plan's order. */
 export function armLabels(result: ComparisonResult): string[] {
   return result.plan.arms.map((a) => a.label);

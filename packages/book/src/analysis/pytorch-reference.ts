@@ -15,7 +15,7 @@ import { z } from 'zod';
 import { fail } from '../errors';
 import { perSeed, type ComparisonResult } from '../experiments/comparison';
 import { compare, type Comparison } from '../verdict';
-import { formatMeanSd, formatPoints, meanSd } from './comparison-tables';
+import { formatDifference, formatMeanSd, meanSd } from './comparison-tables';
 
 const armSchema = z
   .object({
@@ -94,7 +94,7 @@ export function referenceRows(result: ComparisonResult, ref: PytorchReference, a
       'rate (PyTorch)': String(pt.chosen),
       'mAP workbook': formatMeanSd(meanSd(wb)),
       'mAP PyTorch': formatMeanSd(meanSd(pt.mAP)),
-      'workbook − PyTorch': `${formatPoints(c.diff)} ± ${c.se.toFixed(2)}`,
+      'workbook − PyTorch': formatDifference(c, false),
       reading: reading(c),
     };
   });
@@ -110,8 +110,8 @@ export function referenceGapRows(result: ComparisonResult, ref: PytorchReference
     const pt = compare(`${better} > ${worse}`, referenceArm(ref, better).mAP, referenceArm(ref, worse).mAP);
     return {
       gain: `${better} − ${worse}`,
-      workbook: `${formatPoints(wb.diff)} ± ${wb.se.toFixed(2)} (${wb.status})`,
-      PyTorch: `${formatPoints(pt.diff)} ± ${pt.se.toFixed(2)} (${pt.status})`,
+      workbook: formatDifference(wb),
+      PyTorch: formatDifference(pt),
     };
   });
 }

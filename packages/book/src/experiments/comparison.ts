@@ -67,6 +67,14 @@ const round = (x: number) => Number(x.toPrecision(3));
 /** How many arms of a comparison train at the same time. */
 const ARMS_AT_ONCE = 2;
 
+/** One row of `lrSearch`: a rate tried with the first seed and what it scored. */
+const searchRow = (arm: Arm, lr: number, r: GridRun): ComparisonResult['lrSearch'][number] => ({
+  arm: arm.label,
+  lr,
+  mAP: r.mAP,
+  ...(r.accuracy !== undefined ? { accuracy: r.accuracy } : {}),
+});
+
 /** Runs (or reads from the cache) a comparison; `log` prints progress. */
 export async function runComparison(plan: ComparisonPlan, log: (line: string) => void = () => {}): Promise<ComparisonResult> {
   return cachedRun({ comparison: plan }, async () => {
@@ -102,8 +110,7 @@ export async function runComparison(plan: ComparisonPlan, log: (line: string) =>
         const lr = round(fixed);
         const out = await grid(arm, [lr], plan.seeds);
         const runs: ComparisonRun[] = out.map((r, i) => ({ ...r, arm: arm.label, lr, seed: plan.seeds[i] }));
-        const r0 = runs[0];
-        return { best: lr, interior: true, search: [{ arm: arm.label, lr, mAP: r0.mAP, ...(r0.accuracy !== undefined ? { accuracy: r0.accuracy } : {}) }], runs };
+        return { best: lr, interior: true, search: [searchRow(arm, lr, runs[0])], runs };
       }
       await tryRates(plan.lrGrid);
       for (let ext = 0; ext < (plan.maxExtensions ?? 3); ext++) {
@@ -123,10 +130,7 @@ export async function runComparison(plan: ComparisonPlan, log: (line: string) =>
       return {
         best,
         interior: best !== rates[0] && best !== rates[rates.length - 1],
-        search: rates.map((lr) => {
-          const r = tried.get(lr)!;
-          return { arm: arm.label, lr, mAP: r.mAP, ...(r.accuracy !== undefined ? { accuracy: r.accuracy } : {}) };
-        }),
+        search: rates.map((lr) => searchRow(arm, lr, tried.get(lr)!)),
         runs,
       };
     });

@@ -112,7 +112,8 @@ export async function runGrid(spec: SweepSpec, data: DatasetRef, options: GridOp
   const outDir = gridRunDir(spec, data);
   fs.mkdirSync(outDir, { recursive: true });
   const started = Date.now();
-  const release = await claimRuns(expandGrid(spec), outDir, data, options.track);
+  const runs = expandGrid(spec);
+  const release = await claimRuns(runs, outDir, data, options.track);
   const sweep = await runSweep(spec, {
     data,
     outDir,
@@ -121,7 +122,6 @@ export async function runGrid(spec: SweepSpec, data: DatasetRef, options: GridOp
     onResult: (r, done, total) =>
       options.log?.(`  [${done}/${total}] ${Object.entries(r).filter(([k]) => !['run', 'ok', 'error', 'bestMap', 'bestEpoch', 'bestWeights', 'finalMap', 'finalMapEma', 'finalTrainLoss', 'seconds', 'reused', 'host', 'runDir', 'attempts'].includes(k)).map(([k, v]) => `${k}=${String(v)}`).join(' ')}: ${r.ok ? `mAP ${Number(r.bestMap).toFixed(2)}` : `FAILED ${r.error}`}${r.reused ? ' (reused)' : ` (${r.seconds.toFixed(0)} s)`}`),
   }).finally(release);
-  const runs = expandGrid(spec);
   const failed = sweep.failures;
   if (failed.length) throw new Error(`${failed.length} run(s) failed: ${failed.map((f) => `run ${f.run}: ${f.error}`).join('; ')}`);
   const splits = await loadDatasetRef(data);
