@@ -18,8 +18,10 @@ export {
   transposeLastTwoInto,
   wasmSimdMatMulAvailable,
   batchNormTraining,
+  markBatchNormRelu,
   BATCH_NORM_TRAIN_KERNEL,
   BATCH_NORM_TRAIN_GRAD_KERNEL,
+  BATCH_NORM_RELU_TRAIN_KERNEL,
   RELU_GRAD_KERNEL,
 } from './wasm-fixes';
 export type { WasmFixName } from './wasm-fixes';

@@ -11,10 +11,11 @@
  *   not computed.
  * - `maxPool`, `maxPoolGrad` (./fixes/max-pool): 2×2 pooling and its gradient.
  * - `batchNorm` (./fixes/batch-norm): training-mode batch norm as two fused kernels, used by
- *   `tf.layers.batchNormalization`.
+ *   `tf.layers.batchNormalization`; a batch norm whose consumer is a ReLU layer runs the ReLU in
+ *   the same kernels (`markBatchNormRelu`, called by trainModel).
  * - `relu` (./fixes/relu): ReLU and its gradient in one pass each.
  * - `identity` (./fixes/identity): `Identity` (tfjs' clone of every tensor saved for the backward
- *   pass) shares the data instead of copying it.
+ *   pass) and a `Cast` to the same dtype (Identity's gradient) share the data instead of copying it.
  * - Optimizer updates: ./fixes/fused-optimizer (one-pass Adam/SGD kernels, registered separately).
  *
  * Every fix is tested for equality with the cpu backend (test/backend/) and benchmarked
@@ -22,7 +23,7 @@
  */
 import { registerBatchNormFix, unregisterBatchNormFix } from './fixes/batch-norm';
 import { conv2dBackpropFilterWasm, conv2dBackpropInputWasm, conv2dWasm, fusedConv2dWasm, registerFusedConv2dOp, unregisterFusedConv2dOp } from './fixes/conv2d';
-import { identityWasm } from './fixes/identity';
+import { castWasm, identityWasm } from './fixes/identity';
 import { replaceKernel, restoreKernel } from './fixes/kernel-api';
 import type { WasmKernelFunc } from './fixes/kernel-api';
 import { fusedMatMulWasm, matMulWasm } from './fixes/mat-mul';
@@ -31,7 +32,7 @@ import { registerReluFix, unregisterReluFix } from './fixes/relu';
 
 export { im2colTransposedInto } from './fixes/conv2d';
 export { transposeLastTwoInto, wasmSimdMatMulAvailable } from './fixes/mat-mul';
-export { batchNormTraining, BATCH_NORM_TRAIN_KERNEL, BATCH_NORM_TRAIN_GRAD_KERNEL } from './fixes/batch-norm';
+export { batchNormTraining, markBatchNormRelu, BATCH_NORM_TRAIN_KERNEL, BATCH_NORM_TRAIN_GRAD_KERNEL, BATCH_NORM_RELU_TRAIN_KERNEL } from './fixes/batch-norm';
 export { RELU_GRAD_KERNEL } from './fixes/relu';
 
 /** Names of the fixes, for reports and for switching single fixes off in benchmarks. */
@@ -49,7 +50,7 @@ const FIXES: Record<WasmFixName, { kernels?: Record<string, WasmKernelFunc>; reg
   matMul: { kernels: { BatchMatMul: matMulWasm, _FusedMatMul: fusedMatMulWasm } },
   batchNorm: { register: registerBatchNormFix, unregister: unregisterBatchNormFix },
   relu: { register: registerReluFix, unregister: unregisterReluFix },
-  identity: { kernels: { Identity: identityWasm } },
+  identity: { kernels: { Identity: identityWasm, Cast: castWasm } },
 };
 
 const active = new Set<WasmFixName>();

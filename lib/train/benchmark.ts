@@ -19,6 +19,7 @@ import type { WasmFixName } from '../backend/wasm-fixes';
 import { bnCnn, referenceCnn, referenceMlp } from './models';
 import { TrainingOptimizer, trainableWeightsOf } from './optimizer';
 import { trainStep } from './step';
+import { markBatchNormRelu } from '../backend/fixes/batch-norm';
 
 export interface MatMulEfficiency {
   /** Best of the square products on the default wasm set-up (the workbook's SIMD product). */
@@ -65,6 +66,7 @@ export function benchmarkStep(kind: BenchmarkModel, options: { fusedOptimizer?: 
   const { input, batch, classes } = BENCHMARK_SHAPES[kind];
   const o = { inputShape: input, numClasses: classes, seed: 1 };
   const model = kind === 'cnn' ? referenceCnn(o) : kind === 'cnn-bn' ? bnCnn(o) : referenceMlp(o);
+  markBatchNormRelu(model); // as trainModel does
   const x = tf.randomUniform([batch, ...input], 0, 1, 'float32', 3);
   const y = tf.tidy(() => tf.cast(tf.less(tf.randomUniform([batch, classes], 0, 1, 'float32', 4), 0.3), 'float32'));
   const optimizer = new TrainingOptimizer({ name: 'adam', weightDecay: 0, fused: options.fusedOptimizer ?? true }, trainableWeightsOf(model));

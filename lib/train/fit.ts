@@ -21,6 +21,7 @@
 import * as tf from '../core/tf';
 import { fail } from '../core/errors';
 import { checkOptionKeys } from '../core/options';
+import { markBatchNormRelu } from '../backend/fixes/batch-norm';
 import { reassertGradients } from '../backend/fixes/kernel-api';
 import type { DatasetSplits } from '../data/types';
 import { createLoss, lossDefinitionOf, serialisableLossSpec } from '../losses/registry';
@@ -134,6 +135,7 @@ export async function trainModel(config: TrainConfig, options: TrainOptions): Pr
   const progress = typeof options.progress === 'object' ? options.progress : createTrainingProgress(options.progress ?? 'auto');
   const callbacks = [...(options.callbacks ?? []), progress];
   const model = options.model ?? (await modelForConfig(c, data.train.inputShape, data.train.classNames.length));
+  markBatchNormRelu(model); // batch norm → ReLU runs as one kernel in training (same numbers)
   const weights = trainableWeightsOf(model);
   const optimizer = new TrainingOptimizer(c.optimizer, weights);
   const ema = c.ema ? new ModelEma(model, c.ema) : undefined;

@@ -1,6 +1,6 @@
 /**
  * The SIMD ReLU, ReLU gradient, 2×2 max pooling and its gradient, the bias-gradient sum and the
- * copy-free Identity on wasm, against tfjs' cpu backend (lengths that are not multiples of 4,
+ * copy-free Identity and same-dtype Cast on wasm, against tfjs' cpu backend (lengths that are not multiples of 4,
  * batch 1, ties in pooling windows, shapes the SIMD path does not take); one thread vs all; no leaks.
  */
 import { describe, it, before } from 'node:test';
@@ -76,5 +76,24 @@ describe('SIMD ReLU, pooling, bias gradient, Identity', () => {
     tf.dispose([c, d]);
     assert.equal(tf.memory().numTensors, before);
     assert.equal(tf.memory().numBytes, bytes);
+  });
+
+  it('a Cast to the same dtype shares the data (the gradient of a clone); other casts convert', async () => {
+    await tf.setBackend('wasm');
+    const before = tf.memory().numTensors;
+    const a = tf.tensor([1.5, -2, 0, 4]);
+    const info = await tf.profile(() => tf.grad((x: tf.Tensor) => tf.sum(tf.mul(tf.clone(x), x)))(a));
+    assert.ok(info.kernels.some((k) => k.name === 'Cast'), 'the gradient of Identity casts');
+    assert.deepEqual(Array.from((info.result as tf.Tensor).dataSync()), [3, -4, 0, 8]);
+    tf.dispose(info.result as tf.Tensor);
+    const same = tf.cast(a, 'float32');
+    a.dispose();
+    assert.deepEqual(Array.from(same.dataSync()), [1.5, -2, 0, 4]);
+    const ints = tf.cast(same, 'int32');
+    const bools = tf.cast(same, 'bool');
+    assert.deepEqual([ints.dtype, Array.from(ints.dataSync())], ['int32', [1, -2, 0, 4]]);
+    assert.deepEqual([bools.dtype, Array.from(bools.dataSync())], ['bool', [1, 1, 0, 1]]);
+    tf.dispose([same, ints, bools]);
+    assert.equal(tf.memory().numTensors, before);
   });
 });

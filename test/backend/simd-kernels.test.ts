@@ -88,7 +88,7 @@ describe('wasm module writer', () => {
     const bytes = simdKernelModuleBytes();
     assert.ok(WA.validate(bytes));
     const names = WA.Module.exports(new WA.Module(bytes)).map((e) => e.name).sort();
-    assert.deepEqual(names, ['adam', 'bnAffine', 'bnBackward', 'bnSums', 'bnSumsGrad', 'convFilterGrad', 'convForward', 'gemmRows', 'macroKernel', 'maxPool2', 'maxPool2Grad', 'packA', 'packB', 'padImages', 'relu', 'reluGrad']);
+    assert.deepEqual(names, ['adam', 'bnAffine', 'bnAffineRelu', 'bnBackward', 'bnBackwardMasked', 'bnSums', 'bnSumsGrad', 'bnSumsGradMasked', 'convFilterGrad', 'convForward', 'gemmRows', 'macroKernel', 'maxPool2', 'maxPool2Grad', 'packA', 'packB', 'padImages', 'relu', 'reluGrad']);
   });
 });
 

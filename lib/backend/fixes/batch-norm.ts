@@ -19,6 +19,14 @@
  *   averages exactly as tfjs does (`v ← v − (v − value)·(1 − momentum)`). Every other case (inference,
  *   other axes, other backends) runs tfjs' own code, and unregistering restores the class.
  *
+ * - **Batch norm followed by ReLU** (the book CNN's conv → BN → ReLU): `markBatchNormRelu(model)`
+ *   (trainModel calls it) marks each batch-norm layer whose only consumers are plain ReLU layers and
+ *   whose output is not a model output. In training mode a marked layer runs
+ *   `AslBatchNormReluTrain` (the output max(y, 0) in the same pass), and the ReLU layer, seeing a
+ *   tensor that kernel rectified, passes it on (`clone`: `Identity`, no copy on wasm). Its gradient
+ *   runs the gradient kernel with the output as a mask (dy counts where the output is > 0), which
+ *   is what ReLU's gradient followed by batch norm's computes: one pass fewer each way, same numbers.
+ *
  * The kernels run on the SIMD heap where available (split over the kernel threads), else in JS
  * loops with the same formulas.
  */
@@ -30,6 +38,7 @@ import type { KernelArgs, TensorInfoLike, WasmBackendLike } from './kernel-api';
 
 export const BATCH_NORM_TRAIN_KERNEL = 'AslBatchNormTrain';
 export const BATCH_NORM_TRAIN_GRAD_KERNEL = 'AslBatchNormTrainGrad';
+export const BATCH_NORM_RELU_TRAIN_KERNEL = 'AslBatchNormReluTrain';
 
 function target(backend: WasmBackendLike): NormTarget {
   const heap = heapOf(backend);
@@ -55,15 +64,17 @@ function withOutputs(backend: WasmBackendLike, x: TensorInfoLike, compute: (P: n
   return outs;
 }
 
-function batchNormTrainKernel({ inputs, backend, attrs }: KernelArgs): TensorInfoLike[] {
-  const x = inputs.x!;
-  const gamma = backend.typedArrayFromHeap(inputs.scale!).slice();
-  const beta = backend.typedArrayFromHeap(inputs.offset!).slice();
-  return withOutputs(backend, x, (P, C, y) => {
-    const { mean, variance } = batchNormForward(target(backend), at(backend, x), P, C, gamma, beta, attrs.epsilon as number, y);
-    return [mean, variance];
-  });
-}
+const trainKernel =
+  (relu: boolean) =>
+  ({ inputs, backend, attrs }: KernelArgs): TensorInfoLike[] => {
+    const x = inputs.x!;
+    const gamma = backend.typedArrayFromHeap(inputs.scale!).slice();
+    const beta = backend.typedArrayFromHeap(inputs.offset!).slice();
+    return withOutputs(backend, x, (P, C, y) => {
+      const { mean, variance } = batchNormForward(target(backend), at(backend, x), P, C, gamma, beta, attrs.epsilon as number, y, relu);
+      return [mean, variance];
+    });
+  };
 
 function batchNormTrainGradKernel({ inputs, backend, attrs }: KernelArgs): TensorInfoLike[] {
   const read = (name: string) => {
@@ -72,35 +83,45 @@ function batchNormTrainGradKernel({ inputs, backend, attrs }: KernelArgs): Tenso
   };
   const [mean, variance, scale, dmean, dvariance] = ['mean', 'variance', 'scale', 'dmean', 'dvariance'].map(read);
   return withOutputs(backend, inputs.x!, (P, C, dx) => {
-    const g = batchNormBackward(target(backend), at(backend, inputs.x!), at(backend, inputs.dy!), P, C, mean!, variance!, scale!, attrs.epsilon as number, dmean, dvariance, dx);
+    const reluOut = inputs.reluOut ? at(backend, inputs.reluOut) : null;
+    const g = batchNormBackward(target(backend), at(backend, inputs.x!), at(backend, inputs.dy!), P, C, mean!, variance!, scale!, attrs.epsilon as number, dmean, dvariance, dx, reluOut);
     return [g.dscale, g.doffset];
   });
 }
 
-/** The gradient of `AslBatchNormTrain` (registered once; it only runs where the forward kernel ran). */
+/**
+ * The gradients of `AslBatchNormTrain` and `AslBatchNormReluTrain` (registered once; they only run
+ * where the forward kernel ran). The fused kernel also saves its output, the ReLU's mask.
+ */
 function registerBatchNormGradient(): void {
-  registerGradientOnce({
-    kernelName: BATCH_NORM_TRAIN_KERNEL,
-    inputsToSave: ['x', 'scale'],
-    outputsToSave: [false, true, true],
-    gradFunc: (dys: tf.Tensor | tf.Tensor[], saved: tf.Tensor[], attrs: tf.NamedAttrMap) => {
-      const [dy, dmean, dvariance] = dys as tf.Tensor[];
-      const [x, scale, mean, variance] = saved;
-      // Computed once here (not in the per-input closures): the tape calls the gradient once per
-      // node, then each input's closure; outputs nobody asks for are disposed with the backward pass.
-      const [dx, dscale, doffset] = tf.engine().runKernel(BATCH_NORM_TRAIN_GRAD_KERNEL, { dy, x, mean, variance, scale, dmean, dvariance } as unknown as tf.NamedTensorMap, attrs) as tf.Tensor[];
-      return { x: () => dx, scale: () => dscale, offset: () => doffset };
-    },
-  });
+  for (const relu of [false, true]) {
+    registerGradientOnce({
+      kernelName: relu ? BATCH_NORM_RELU_TRAIN_KERNEL : BATCH_NORM_TRAIN_KERNEL,
+      inputsToSave: ['x', 'scale'],
+      outputsToSave: [relu, true, true],
+      gradFunc: (dys: tf.Tensor | tf.Tensor[], saved: tf.Tensor[], attrs: tf.NamedAttrMap) => {
+        const [dy, dmean, dvariance] = dys as tf.Tensor[];
+        const [x, scale, ...outs] = saved;
+        const [mean, variance] = outs.slice(-2);
+        const reluOut = relu ? { reluOut: outs[0] } : {};
+        // Computed once here (not in the per-input closures): the tape calls the gradient once per
+        // node, then each input's closure; outputs nobody asks for are disposed with the backward pass.
+        const [dx, dscale, doffset] = tf.engine().runKernel(BATCH_NORM_TRAIN_GRAD_KERNEL, { dy, x, mean, variance, scale, dmean, dvariance, ...reluOut } as unknown as tf.NamedTensorMap, attrs) as tf.Tensor[];
+        return { x: () => dx, scale: () => dscale, offset: () => doffset };
+      },
+    });
+  }
 }
 
 /**
  * Training-mode batch normalisation over the last axis: [y, batch mean, batch variance] (runs
- * `AslBatchNormTrain`; differentiable). Exposed for tests and for layers of the workbook.
+ * `AslBatchNormTrain`, or with `relu` `AslBatchNormReluTrain`: y = max(normalised x, 0);
+ * differentiable). Exposed for tests and for layers of the workbook.
  */
-export function batchNormTraining(x: tf.Tensor, scale: tf.Tensor, offset: tf.Tensor, epsilon: number): [tf.Tensor, tf.Tensor, tf.Tensor] {
+export function batchNormTraining(x: tf.Tensor, scale: tf.Tensor, offset: tf.Tensor, epsilon: number, options: { relu?: boolean } = {}): [tf.Tensor, tf.Tensor, tf.Tensor] {
   registerBatchNormGradient();
-  return tf.engine().runKernel(BATCH_NORM_TRAIN_KERNEL, { x, scale, offset }, { epsilon }) as unknown as [tf.Tensor, tf.Tensor, tf.Tensor];
+  const kernel = options.relu ? BATCH_NORM_RELU_TRAIN_KERNEL : BATCH_NORM_TRAIN_KERNEL;
+  return tf.engine().runKernel(kernel, { x, scale, offset }, { epsilon }) as unknown as [tf.Tensor, tf.Tensor, tf.Tensor];
 }
 
 /** The fields of tfjs-layers' `BatchNormalization` the wrapped `call` reads. */
@@ -117,9 +138,54 @@ interface BatchNormLayerLike {
 }
 
 type LayerCall = (this: BatchNormLayerLike, inputs: tf.Tensor | tf.Tensor[], kwargs: { training?: boolean }) => tf.Tensor;
+type ReluCall = (this: { maxValue?: number | null }, inputs: tf.Tensor | tf.Tensor[], kwargs: { training?: boolean }) => tf.Tensor;
 
 let originalCall: LayerCall | undefined;
 let layerPrototype: { call: LayerCall } | undefined;
+let originalReluCall: ReluCall | undefined;
+let reluPrototype: { call: ReluCall } | undefined;
+
+/** Batch-norm layers whose ReLU runs fused into them (`markBatchNormRelu`). */
+const fusedWithRelu = new WeakSet<object>();
+/** Outputs of the fused kernel: the ReLU layer that receives one passes it on. */
+const rectified = new WeakSet<tf.Tensor>();
+
+/** The structure of a tfjs-layers model `markBatchNormRelu` reads. */
+interface LayerNodeLike {
+  outboundLayer: { getClassName(): string; maxValue?: number | null };
+}
+interface GraphLayerLike {
+  getClassName(): string;
+  outboundNodes: LayerNodeLike[];
+  layers?: GraphLayerLike[];
+  outputs?: Array<{ sourceLayer: unknown }>;
+}
+
+const isPlainRelu = (layer: LayerNodeLike['outboundLayer']) => layer.getClassName() === 'ReLU' && layer.maxValue == null;
+
+/**
+ * Marks the batch-norm layers of `model` (and of the models nested in it) that can run their ReLU
+ * fused: every consumer a plain `ReLU` layer (no maxValue), the output not an output of the model.
+ * Other batch-norm layers are unmarked. Returns the number marked. Only training-mode calls on a
+ * backend with the kernel change; inference runs tfjs' own layers.
+ */
+export function markBatchNormRelu(model: tf.LayersModel): number {
+  let marked = 0;
+  const visit = (m: GraphLayerLike) => {
+    const outputs = new Set((m.outputs ?? []).map((o) => o.sourceLayer));
+    for (const layer of m.layers ?? []) {
+      if (layer.layers) visit(layer);
+      if (layer.getClassName() !== 'BatchNormalization') continue;
+      const nodes = layer.outboundNodes;
+      if (nodes.length > 0 && nodes.every((n) => isPlainRelu(n.outboundLayer)) && !outputs.has(layer)) {
+        fusedWithRelu.add(layer);
+        marked++;
+      } else fusedWithRelu.delete(layer);
+    }
+  };
+  visit(model as unknown as GraphLayerLike);
+  return marked;
+}
 
 /** Whether the wrapped `call` takes this case (else tfjs' own code runs). */
 function fusedApplies(layer: BatchNormLayerLike, x: tf.Tensor, training: boolean): boolean {
@@ -137,12 +203,22 @@ function movingAverage(variable: tf.LayerVariable, value: tf.Tensor, momentum: n
 const fusedCall: LayerCall = function (this: BatchNormLayerLike, inputs, kwargs) {
   const x = Array.isArray(inputs) ? inputs[0] : inputs;
   if (!(Array.isArray(inputs) ? inputs.length === 1 : true) || !fusedApplies(this, x, !!kwargs.training)) return originalCall!.call(this, inputs, kwargs);
-  return tf.tidy(() => {
-    const [y, mean, variance] = batchNormTraining(x, this.gamma.read(), this.beta.read(), this.epsilon);
+  const relu = fusedWithRelu.has(this) && !!tf.getKernel(BATCH_NORM_RELU_TRAIN_KERNEL, tf.getBackend());
+  const y = tf.tidy(() => {
+    const [out, mean, variance] = batchNormTraining(x, this.gamma.read(), this.beta.read(), this.epsilon, { relu });
     movingAverage(this.movingMean, mean, this.momentum);
     movingAverage(this.movingVariance, variance, this.momentum);
-    return y;
+    return out;
   });
+  if (relu) rectified.add(y);
+  return y;
+};
+
+/** ReLU layers: an input the fused kernel already rectified goes on as it is. */
+const reluCall: ReluCall = function (this: { maxValue?: number | null }, inputs, kwargs) {
+  const x = Array.isArray(inputs) ? inputs[0] : inputs;
+  if (rectified.has(x) && this.maxValue == null && (!Array.isArray(inputs) || inputs.length === 1)) return tf.clone(x);
+  return originalReluCall!.call(this, inputs, kwargs);
 };
 
 function batchNormLayerPrototype(): { call: LayerCall } {
@@ -150,15 +226,26 @@ function batchNormLayerPrototype(): { call: LayerCall } {
   return layerPrototype;
 }
 
+function reluLayerPrototype(): { call: ReluCall } {
+  if (!reluPrototype) reluPrototype = Object.getPrototypeOf(tf.layers.reLU()) as { call: ReluCall };
+  return reluPrototype;
+}
+
 /** Registers the kernels on wasm and wraps the layer's `call` (idempotent). */
 export function registerBatchNormFix(): void {
   registerBatchNormGradient();
-  replaceKernel(BATCH_NORM_TRAIN_KERNEL, batchNormTrainKernel);
+  replaceKernel(BATCH_NORM_TRAIN_KERNEL, trainKernel(false));
   replaceKernel(BATCH_NORM_TRAIN_GRAD_KERNEL, batchNormTrainGradKernel);
+  replaceKernel(BATCH_NORM_RELU_TRAIN_KERNEL, trainKernel(true));
   const proto = batchNormLayerPrototype();
   if (!originalCall) {
     originalCall = proto.call;
     proto.call = fusedCall;
+  }
+  const relu = reluLayerPrototype();
+  if (!originalReluCall) {
+    originalReluCall = relu.call;
+    relu.call = reluCall;
   }
 }
 
@@ -166,8 +253,13 @@ export function registerBatchNormFix(): void {
 export function unregisterBatchNormFix(): void {
   restoreKernel(BATCH_NORM_TRAIN_KERNEL);
   restoreKernel(BATCH_NORM_TRAIN_GRAD_KERNEL);
+  restoreKernel(BATCH_NORM_RELU_TRAIN_KERNEL);
   if (originalCall) {
     batchNormLayerPrototype().call = originalCall;
     originalCall = undefined;
+  }
+  if (originalReluCall) {
+    reluLayerPrototype().call = originalReluCall;
+    originalReluCall = undefined;
   }
 }

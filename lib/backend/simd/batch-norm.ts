@@ -12,6 +12,10 @@
  * batch statistics dμ and dσ² (zero when only y is used):
  * dγ = r·S2, dβ = S1, dx = γr·dy − γr³·S2/P·(x − μ) − γr·S1/P + dμ/P + 2·dσ²/P·(x − μ).
  *
+ * With a fused ReLU (`relu` forward, `mask` backward) the output is max(y, 0) and the backward pass
+ * reads dy as (out > 0 ? dy : 0), out that output: the same numbers as batch norm followed by
+ * tfjs' ReLU and its gradient, one pass fewer each way.
+ *
  * Sums are float64 per block of positions (f32 within a block of 512) and blocks are added in a
  * fixed order, so results do not depend on the number of threads.
  */
@@ -36,9 +40,10 @@ interface Sums {
 
 /**
  * Per-channel S1 = Σ v, S2 = Σ v·u with u = a − shift and v = u (`grad` false) or b (`grad` true),
- * over P positions of C channels at float offsets `a`, `b`.
+ * over P positions of C channels at float offsets `a`, `b`; with `mask` (a float offset), v is
+ * taken as 0 where the value at `mask` is not > 0.
  */
-function channelSums(t: NormTarget, grad: boolean, a: number, b: number, P: number, C: number, shift: Float32Array): Sums {
+function channelSums(t: NormTarget, grad: boolean, a: number, b: number, P: number, C: number, shift: Float32Array, mask: number | null = null): Sums {
   const s1 = new Float64Array(C);
   const s2 = new Float64Array(C);
   const period = 4 * C;
@@ -55,8 +60,8 @@ function channelSums(t: NormTarget, grad: boolean, a: number, b: number, P: numb
     for (const o of outs) new Float64Array(heap.memory.buffer, o, 2 * period).fill(0);
     runJobs(
       heap,
-      grad ? 'bnSumsGrad' : 'bnSums',
-      groups.map(([c0, c1], i) => [4 * (a + c0 * period), grad ? 4 * (b + c0 * period) : 0, c1 - c0, period, shiftAt, accs[i], outs[i]]),
+      mask !== null ? 'bnSumsGradMasked' : grad ? 'bnSumsGrad' : 'bnSums',
+      groups.map(([c0, c1], i) => [4 * (a + c0 * period), grad ? 4 * (b + c0 * period) : 0, ...(mask !== null ? [4 * (mask + c0 * period)] : []), c1 - c0, period, shiftAt, accs[i], outs[i]]),
     );
     for (const o of outs) {
       const d = new Float64Array(heap.memory.buffer, o, 2 * period);
@@ -70,7 +75,7 @@ function channelSums(t: NormTarget, grad: boolean, a: number, b: number, P: numb
   for (let p = 4 * chunks; p < P; p++) {
     for (let c = 0; c < C; c++) {
       const u = v[a + p * C + c] - shift[c];
-      const w = grad ? v[b + p * C + c] : u;
+      const w = mask !== null && !(v[mask + p * C + c] > 0) ? 0 : grad ? v[b + p * C + c] : u;
       s1[c] += w;
       s2[c] += w * u;
     }
@@ -96,9 +101,9 @@ function passRanges(heap: WasmHeap, P: number, C: number): [number, number][] {
 
 /**
  * y = batch-normalised x (training mode): statistics of this batch. `x`, `y` float offsets of
- * P × C values; returns the batch mean and (biased) variance.
+ * P × C values; returns the batch mean and (biased) variance. With `relu`, y = max(normalised x, 0).
  */
-export function batchNormForward(t: NormTarget, x: number, P: number, C: number, gamma: ArrayLike<number>, beta: ArrayLike<number>, epsilon: number, y: number): { mean: Float64Array; variance: Float64Array } {
+export function batchNormForward(t: NormTarget, x: number, P: number, C: number, gamma: ArrayLike<number>, beta: ArrayLike<number>, epsilon: number, y: number, relu = false): { mean: Float64Array; variance: Float64Array } {
   const shift = P > 0 ? t.view().slice(x, x + C) : new Float32Array(C);
   const { s1, s2 } = channelSums(t, false, x, 0, P, C, shift);
   const mean = new Float64Array(C);
@@ -123,18 +128,24 @@ export function batchNormForward(t: NormTarget, x: number, P: number, C: number,
     expand(f, scaleAt, a, C);
     expand(f, offsetAt, b, C);
     const ranges = passRanges(heap, P, C);
-    runJobs(heap, 'bnAffine', ranges.map(([c0, c1]) => [4 * (x + c0 * period), 4 * (y + c0 * period), c1 - c0, period, scaleAt, offsetAt]));
+    runJobs(heap, relu ? 'bnAffineRelu' : 'bnAffine', ranges.map(([c0, c1]) => [4 * (x + c0 * period), 4 * (y + c0 * period), c1 - c0, period, scaleAt, offsetAt]));
     done = 4 * Math.floor(P / 4);
   }
   const v = t.view();
-  for (let p = done; p < P; p++) for (let c = 0; c < C; c++) v[y + p * C + c] = v[x + p * C + c] * a[c] + b[c];
+  for (let p = done; p < P; p++) {
+    for (let c = 0; c < C; c++) {
+      const out = v[x + p * C + c] * a[c] + b[c];
+      v[y + p * C + c] = relu ? Math.max(out, 0) : out;
+    }
+  }
   return { mean, variance };
 }
 
 /**
  * Gradients of batch normalisation in training mode: writes dx (float offset `dx`), returns dγ
  * and dβ. `mean`, `variance` as the forward pass returned them (float32 tensors' values);
- * `dmean`, `dvariance` the gradients reaching the batch statistics (or null).
+ * `dmean`, `dvariance` the gradients reaching the batch statistics (or null); `reluOut` the float
+ * offset of the forward output when a ReLU was fused into it (dy counts only where it is > 0), else null.
  */
 export function batchNormBackward(
   t: NormTarget,
@@ -149,9 +160,10 @@ export function batchNormBackward(
   dmean: ArrayLike<number> | null,
   dvariance: ArrayLike<number> | null,
   dx: number,
+  reluOut: number | null = null,
 ): { dscale: Float64Array; doffset: Float64Array } {
   const shift = Float32Array.from(mean);
-  const { s1, s2 } = channelSums(t, true, x, dy, P, C, shift);
+  const { s1, s2 } = channelSums(t, true, x, dy, P, C, shift, reluOut);
   const k1 = new Float32Array(C);
   const k2 = new Float32Array(C);
   const k3 = new Float32Array(C);
@@ -175,14 +187,20 @@ export function batchNormBackward(
     const f = new Float32Array(heap.memory.buffer);
     [k1, k2, k3, shift].forEach((values, i) => expand(f, at[i], values, C));
     const ranges = passRanges(heap, P, C);
-    runJobs(heap, 'bnBackward', ranges.map(([c0, c1]) => [4 * (x + c0 * period), 4 * (dy + c0 * period), 4 * (dx + c0 * period), c1 - c0, period, at[0], at[1], at[2], at[3]]));
+    const masked = reluOut !== null;
+    runJobs(
+      heap,
+      masked ? 'bnBackwardMasked' : 'bnBackward',
+      ranges.map(([c0, c1]) => [4 * (x + c0 * period), 4 * (dy + c0 * period), ...(masked ? [4 * (reluOut + c0 * period)] : []), 4 * (dx + c0 * period), c1 - c0, period, at[0], at[1], at[2], at[3]]),
+    );
     done = 4 * Math.floor(P / 4);
   }
   const v = t.view();
   for (let p = done; p < P; p++) {
     for (let c = 0; c < C; c++) {
       const i = p * C + c;
-      v[dx + i] = k1[c] * v[dy + i] + k2[c] * (v[x + i] - shift[c]) + k3[c];
+      const g = reluOut !== null && !(v[reluOut + i] > 0) ? 0 : v[dy + i];
+      v[dx + i] = k1[c] * g + k2[c] * (v[x + i] - shift[c]) + k3[c];
     }
   }
   return { dscale, doffset };

@@ -27,10 +27,16 @@ export interface NormKernels {
    */
   bnSums(a: number, b: number, chunks: number, period: number, shift: number, acc: number, out: number): void;
   bnSumsGrad(a: number, b: number, chunks: number, period: number, shift: number, acc: number, out: number): void;
+  /** `bnSumsGrad` with v = (y > 0 ? b : 0): the gradient through a ReLU fused after batch norm (y its output). */
+  bnSumsGradMasked(a: number, b: number, y: number, chunks: number, period: number, shift: number, acc: number, out: number): void;
   /** y = x·scale + offset over `chunks` periods (parameters one period long). */
   bnAffine(x: number, y: number, chunks: number, period: number, scale: number, offset: number): void;
+  /** y = max(x·scale + offset, 0): batch norm with a fused ReLU. */
+  bnAffineRelu(x: number, y: number, chunks: number, period: number, scale: number, offset: number): void;
   /** dx = k1·dy + k2·(x − mean) + k3 over `chunks` periods. */
   bnBackward(x: number, dy: number, dx: number, chunks: number, period: number, k1: number, k2: number, k3: number, mean: number): void;
+  /** `bnBackward` with dy replaced by (y > 0 ? dy : 0), y the output of `bnAffineRelu`. */
+  bnBackwardMasked(x: number, dy: number, y: number, dx: number, chunks: number, period: number, k1: number, k2: number, k3: number, mean: number): void;
   /** y = max(x, 0) over n floats (n a multiple of 4). */
   relu(x: number, y: number, n: number): void;
   /** dx = x > 0 ? dy : 0 over n floats (n a multiple of 4). */
@@ -69,9 +75,15 @@ function periodicPass(f: FunctionBuilder, chunks: Local, period: Local, streams:
   );
 }
 
-function sumsFunction(name: string, forward: boolean, fma: boolean): FunctionBuilder {
-  const f = new FunctionBuilder(name, Array<'i32'>(7).fill('i32'));
-  const [a, b, chunks, period, shift, acc, out] = f.params;
+/** Masks `v` in place: v = m > 0 ? v : 0 (lanes), m the vector at `base + g`. */
+function maskByPositive(f: FunctionBuilder, v: Local, base: Local, g: Local, zero: Local): void {
+  f.get(v).get(base).get(g).i32Add().v128Load().get(zero).f32x4Gt().v128And().set(v);
+}
+
+/** The sums of the forward pass (`forward`), of the backward pass, or of the backward pass through a fused ReLU (`masked`). */
+function sumsFunction(name: string, forward: boolean, fma: boolean, masked = false): FunctionBuilder {
+  const f = new FunctionBuilder(name, Array<'i32'>(masked ? 8 : 7).fill('i32'));
+  const [a, b, m, chunks, period, shift, acc, out] = masked ? f.params : [f.params[0], f.params[1], f.params[1], ...f.params.slice(2)];
   const bytes = f.local('i32');
   const bytes2 = f.local('i32');
   const left = f.local('i32');
@@ -81,6 +93,8 @@ function sumsFunction(name: string, forward: boolean, fma: boolean): FunctionBui
   const u = f.local('v128');
   const v = f.local('v128');
   const s2 = f.local('v128');
+  const zero = f.local('v128');
+  f.f32Const(0).f32x4Splat().set(zero);
   f.get(period).i32Const(4).i32Mul().set(bytes);
   f.get(bytes).i32Const(2).i32Mul().set(bytes2);
   f.get(chunks).set(left);
@@ -94,6 +108,7 @@ function sumsFunction(name: string, forward: boolean, fma: boolean): FunctionBui
     f.get(a).get(g).i32Add().v128Load().get(shift).get(g).i32Add().v128Load().f32x4Sub().set(u);
     if (forward) f.get(u).set(v);
     else f.get(b).get(g).i32Add().v128Load().set(v);
+    if (masked) maskByPositive(f, v, m, g, zero);
     f.get(acc).get(g).i32Add().get(acc).get(g).i32Add().v128Load().get(v).f32x4Add().v128Store();
     f.get(acc).get(bytes).i32Add().get(g).i32Add().v128Load().set(s2);
     maddInto(f, s2, v, u, fma);
@@ -101,6 +116,7 @@ function sumsFunction(name: string, forward: boolean, fma: boolean): FunctionBui
   });
   f.addLocal(a, bytes);
   if (!forward) f.addLocal(b, bytes);
+  if (masked) f.addLocal(m, bytes);
   f.get(left).i32Const(1).i32Sub().set(left);
   f.get(blk).i32Const(1).i32Sub().tee(blk).brIf(0);
   f.end();
@@ -120,33 +136,40 @@ function sumsFunction(name: string, forward: boolean, fma: boolean): FunctionBui
   return f;
 }
 
-function affineFunction(fma: boolean): FunctionBuilder {
-  const f = new FunctionBuilder('bnAffine', Array<'i32'>(6).fill('i32'));
+function affineFunction(fma: boolean, relu = false): FunctionBuilder {
+  const f = new FunctionBuilder(relu ? 'bnAffineRelu' : 'bnAffine', Array<'i32'>(6).fill('i32'));
   const [x, y, chunks, period, scale, offset] = f.params;
   const v = f.local('v128');
   const s = f.local('v128');
   const o = f.local('v128');
+  const zero = f.local('v128');
+  f.f32Const(0).f32x4Splat().set(zero);
   const load = (base: Local, g: Local, into: Local) => f.get(base).get(g).i32Add().v128Load().set(into);
   periodicPass(f, chunks, period, [x, y], (g) => {
     load(x, g, v);
     load(scale, g, s);
     load(offset, g, o);
     maddInto(f, o, v, s, fma);
-    f.get(y).get(g).i32Add().get(o).v128Store();
+    f.get(y).get(g).i32Add().get(o);
+    if (relu) f.get(zero).f32x4Max();
+    f.v128Store();
   });
   return f;
 }
 
-function backwardFunction(fma: boolean): FunctionBuilder {
-  const f = new FunctionBuilder('bnBackward', Array<'i32'>(9).fill('i32'));
-  const [x, dy, dx, chunks, period, k1, k2, k3, mean] = f.params;
+function backwardFunction(fma: boolean, masked = false): FunctionBuilder {
+  const f = new FunctionBuilder(masked ? 'bnBackwardMasked' : 'bnBackward', Array<'i32'>(masked ? 10 : 9).fill('i32'));
+  const [x, dy, y, dx, chunks, period, k1, k2, k3, mean] = masked ? f.params : [f.params[0], f.params[1], f.params[1], ...f.params.slice(2)];
   const r = f.local('v128');
   const a = f.local('v128');
   const b = f.local('v128');
+  const zero = f.local('v128');
+  f.f32Const(0).f32x4Splat().set(zero);
   const load = (base: Local, g: Local) => f.get(base).get(g).i32Add().v128Load();
-  periodicPass(f, chunks, period, [x, dy, dx], (g) => {
+  periodicPass(f, chunks, period, masked ? [x, dy, y, dx] : [x, dy, dx], (g) => {
     load(k3, g).set(r);
     load(dy, g).set(a);
+    if (masked) maskByPositive(f, a, y, g, zero);
     load(k1, g).set(b);
     maddInto(f, r, a, b, fma);
     load(x, g);
@@ -256,8 +279,11 @@ export function normKernelFunctions(fma: boolean): FunctionBuilder[] {
   return [
     sumsFunction('bnSums', true, fma),
     sumsFunction('bnSumsGrad', false, fma),
+    sumsFunction('bnSumsGradMasked', false, fma, true),
     affineFunction(fma),
+    affineFunction(fma, true),
     backwardFunction(fma),
+    backwardFunction(fma, true),
     reluFunction(),
     reluGradFunction(),
     poolFunction('maxPool2', false),
