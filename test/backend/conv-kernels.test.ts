@@ -7,8 +7,8 @@
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '../../lib/core/tf';
-import { initBackend, setWasmSimdKernelsEnabled, wasmThreads } from '../../lib/backend/index';
-import { assertWasmMatchesCpu, randomTensor } from './wasm-compare';
+import { initBackend, wasmThreads } from '../../lib/backend/index';
+import { assertWasmMatchesCpu, randomTensor, withoutSimdKernels } from './wasm-compare';
 
 type Pad = 'same' | 'valid' | number;
 
@@ -117,15 +117,12 @@ describe('direct SIMD convolutions', () => {
   });
 
   it('the fallback (SIMD kernels off) still equals cpu', async () => {
-    setWasmSimdKernelsEnabled(false);
-    try {
-      const c = CASES[4];
-      await assertWasmMatchesCpu(() => {
+    const c = CASES[4];
+    await withoutSimdKernels(() =>
+      assertWasmMatchesCpu(() => {
         const { x, w, b } = inputs(c, 99);
         return tf.grads((xx: tf.Tensor, ww: tf.Tensor) => tf.sum(tf.fused.conv2d({ x: xx as tf.Tensor4D, filter: ww as tf.Tensor4D, strides: c.stride, pad: c.pad, bias: b, activation: 'relu' })))([x, w]);
-      }, 'fallback gradients');
-    } finally {
-      setWasmSimdKernelsEnabled(true);
-    }
+      }, 'fallback gradients'),
+    );
   });
 });

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import * as tf from '../../lib/core/tf';
-import { setWasmThreads, wasmThreads } from '../../lib/backend/index';
+import { setWasmSimdKernelsEnabled, setWasmThreads, wasmThreads } from '../../lib/backend/index';
 import { seededRandom } from '../../lib/core/random';
 
 /** Seeded uniform values in [lo, hi). */
@@ -63,4 +63,14 @@ export async function assertWasmMatchesCpu(f: () => tf.Tensor | tf.Tensor[], lab
     assert.deepEqual(one[i], v, `${label} output ${i}: one thread and ${threads} threads differ`);
   });
   return many;
+}
+
+/** Runs `f` with the workbook's SIMD kernels switched off (the JS fallbacks), then switches them back on. */
+export async function withoutSimdKernels<T>(f: () => T | Promise<T>): Promise<T> {
+  setWasmSimdKernelsEnabled(false);
+  try {
+    return await f();
+  } finally {
+    setWasmSimdKernelsEnabled(true);
+  }
 }

@@ -8,6 +8,7 @@ import * as tf from '../../lib/core/tf';
 import { initBackend, activeWasmTrainingFixes, WASM_FIX_NAMES, setWasmSimdKernelsEnabled, wasmSimdMatMulAvailable } from '../../lib/backend/index';
 import { seededRandom } from '../../lib/core/random';
 import { assertNoLeak } from '../helpers';
+import { withoutSimdKernels } from './wasm-compare';
 
 type Inputs = Record<string, { shape: number[]; values: Float32Array }>;
 
@@ -96,12 +97,7 @@ describe('wasm training fixes', () => {
   it('uses the SIMD matrix product here (Node has wasm SIMD), and can switch it off', async () => {
     await tf.setBackend('wasm');
     assert.equal(wasmSimdMatMulAvailable(), true);
-    setWasmSimdKernelsEnabled(false);
-    try {
-      assert.equal(wasmSimdMatMulAvailable(), false);
-    } finally {
-      setWasmSimdKernelsEnabled(true);
-    }
+    await withoutSimdKernels(() => assert.equal(wasmSimdMatMulAvailable(), false));
   });
 
   // Both paths of the matMul fix: the SIMD product, and its fallback (explicit transposes + XNNPACK).

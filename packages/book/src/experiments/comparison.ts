@@ -94,8 +94,11 @@ export async function runComparison(plan: ComparisonPlan, log: (line: string) =>
       return r.accuracy;
     };
     // Arms run two at a time (each grid on every core): a lone run of a grid extension or of the last
-    // seeds would otherwise leave a core idle. Results are gathered in arm order.
-    const perArm = await mapConcurrent(plan.arms, ARMS_AT_ONCE, async (arm) => {
+    // seeds would otherwise leave a core idle. When every arm has a fixed rate, nothing waits on a
+    // search and all arms start at once, so no arm's last seed trains alone at the end. Results are
+    // gathered in arm order.
+    const allFixed = plan.arms.every((arm) => plan.lrFixed?.[arm.label] !== undefined);
+    const perArm = await mapConcurrent(plan.arms, allFixed ? plan.arms.length : ARMS_AT_ONCE, async (arm) => {
       log(`${plan.id}: ${arm.label}`);
       const tried = new Map<number, ComparisonRun>();
       const tryRates = async (lrs: number[]) => {

@@ -234,10 +234,12 @@ export async function zooLeaderboard(extra: Arm[] = [], log: Log = quiet, profil
   return runComparison({ id: 'zoo', data: s.data, base: s.base, arms: [...ZOO_ARMS, ...extra], seeds: s.seeds, lrGrid: rates, maxExtensions: 0 }, log);
 }
 
-/** Chapter 8: single-label Fashion-MNIST (28×28), softmax CE, label smoothing, single-label ASL. */
+/** Chapter 8: single-label Fashion-MNIST (28×28, 4,000 / 1,000 images), softmax CE, label smoothing, single-label ASL. */
 export function singleLabel(log: Log = quiet, profile: BookProfile = bookProfile()): Promise<ComparisonResult> {
   const quick = profile === 'quick';
-  const data: DatasetRef = { kind: 'multifashion', options: { mode: 'single-label', source: 'shipped', trainSize: quick ? 600 : 8000, valSize: quick ? 300 : 2000 } };
+  // 4,000 / 1,000 images (the small setting's size): at 8,000 / 2,000 the full book took 60.5 min, over
+  // its 60-minute budget; this chapter is not one of the strong setting's.
+  const data: DatasetRef = { kind: 'multifashion', options: { mode: 'single-label', source: 'shipped', trainSize: quick ? 600 : 4000, valSize: quick ? 300 : 1000 } };
   const base: TrainConfig = { task: 'single-label', model: { zoo: 'bn-cnn' }, epochs: quick ? 2 : 5, batchSize: 128, optimizer: { name: 'adam', weightDecay: 0 }, schedule: { name: 'constant' }, ema: false };
   const arms: Arm[] = [
     { label: 'CE', loss: { name: 'softmax-ce' } },
