@@ -12,7 +12,7 @@
  * batch statistics dμ and dσ² (zero when only y is used):
  * dγ = r·S2, dβ = S1, dx = γr·dy − γr³·S2/P·(x − μ) − γr·S1/P + dμ/P + 2·dσ²/P·(x − μ).
  *
- * With a fused ReLU (`relu` forward, `mask` backward) the output is max(y, 0) and the backward pass
+ * With a fused ReLU (`relu` forward, `reluOut` backward) the output is max(y, 0) and the backward pass
  * reads dy as (out > 0 ? dy : 0), out that output: the same numbers as batch norm followed by
  * tfjs' ReLU and its gradient, one pass fewer each way.
  *
