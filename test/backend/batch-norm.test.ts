@@ -156,8 +156,14 @@ describe('fused batch norm (training mode)', () => {
       tf.dispose(layer.apply(x, { training: true }) as tf.Tensor);
     });
     assert.ok(!info.kernels.some((k) => k.name === BATCH_NORM_TRAIN_KERNEL));
+    const calls = () => [tf.layers.batchNormalization({}), tf.layers.reLU()].map((l) => (Object.getPrototypeOf(l) as { call: unknown }).call);
+    const wrapped = calls();
     unregisterWasmTrainingFixes(['batchNorm']);
     try {
+      const own = calls();
+      assert.ok(own.every((c, i) => c !== wrapped[i]), 'unregistering puts back both layers’ own call');
+      unregisterWasmTrainingFixes(['batchNorm']);
+      assert.deepEqual(calls(), own, 'unregistering twice changes nothing');
       const again = await tf.profile(() => {
         tf.dispose(layerStep([2, 3, 3, 4], 1)());
       });
@@ -165,6 +171,9 @@ describe('fused batch norm (training mode)', () => {
     } finally {
       registerWasmTrainingFixes(['batchNorm']);
     }
+    assert.deepEqual(calls(), wrapped, 'registering again wraps the same calls');
+    registerWasmTrainingFixes(['batchNorm']);
+    assert.deepEqual(calls(), wrapped, 'registering twice wraps once');
     tf.dispose(x);
     for (const v of layer.weights) v.dispose();
   });

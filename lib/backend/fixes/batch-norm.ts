@@ -140,10 +140,37 @@ interface BatchNormLayerLike {
 type LayerCall = (this: BatchNormLayerLike, inputs: tf.Tensor | tf.Tensor[], kwargs: { training?: boolean }) => tf.Tensor;
 type ReluCall = (this: { maxValue?: number | null }, inputs: tf.Tensor | tf.Tensor[], kwargs: { training?: boolean }) => tf.Tensor;
 
-let originalCall: LayerCall | undefined;
-let layerPrototype: { call: LayerCall } | undefined;
-let originalReluCall: ReluCall | undefined;
-let reluPrototype: { call: ReluCall } | undefined;
+/**
+ * A layer class's `call` replaced by a wrapper: `install` saves the class's own `call` and puts the
+ * wrapper on the prototype (once), `restore` puts the saved one back, `original` is the class's own
+ * (what the wrapper runs when its case does not apply).
+ */
+class LayerCallPatch<C> {
+  private prototype?: { call: C };
+  private saved?: C;
+  constructor(
+    private readonly makeLayer: () => object,
+    private readonly wrapper: C,
+  ) {}
+
+  get original(): C {
+    if (!this.saved) throw new Error('batch-norm fix: a wrapped layer call ran without its original');
+    return this.saved;
+  }
+
+  install(): void {
+    if (this.saved) return;
+    this.prototype ??= Object.getPrototypeOf(this.makeLayer()) as { call: C };
+    this.saved = this.prototype.call;
+    this.prototype.call = this.wrapper;
+  }
+
+  restore(): void {
+    if (!this.saved) return;
+    this.prototype!.call = this.saved;
+    this.saved = undefined;
+  }
+}
 
 /** Batch-norm layers whose ReLU runs fused into them (`markBatchNormRelu`). */
 const fusedWithRelu = new WeakSet<object>();
@@ -202,7 +229,7 @@ function movingAverage(variable: tf.LayerVariable, value: tf.Tensor, momentum: n
 
 const fusedCall: LayerCall = function (this: BatchNormLayerLike, inputs, kwargs) {
   const x = Array.isArray(inputs) ? inputs[0] : inputs;
-  if (!(Array.isArray(inputs) ? inputs.length === 1 : true) || !fusedApplies(this, x, !!kwargs.training)) return originalCall!.call(this, inputs, kwargs);
+  if (!(Array.isArray(inputs) ? inputs.length === 1 : true) || !fusedApplies(this, x, !!kwargs.training)) return batchNormCall.original.call(this, inputs, kwargs);
   const relu = fusedWithRelu.has(this) && !!tf.getKernel(BATCH_NORM_RELU_TRAIN_KERNEL, tf.getBackend());
   const y = tf.tidy(() => {
     const [out, mean, variance] = batchNormTraining(x, this.gamma.read(), this.beta.read(), this.epsilon, { relu });
@@ -218,18 +245,11 @@ const fusedCall: LayerCall = function (this: BatchNormLayerLike, inputs, kwargs)
 const reluCall: ReluCall = function (this: { maxValue?: number | null }, inputs, kwargs) {
   const x = Array.isArray(inputs) ? inputs[0] : inputs;
   if (rectified.has(x) && this.maxValue == null && (!Array.isArray(inputs) || inputs.length === 1)) return tf.clone(x);
-  return originalReluCall!.call(this, inputs, kwargs);
+  return reluLayerCall.original.call(this, inputs, kwargs);
 };
 
-function batchNormLayerPrototype(): { call: LayerCall } {
-  if (!layerPrototype) layerPrototype = Object.getPrototypeOf(tf.layers.batchNormalization({})) as { call: LayerCall };
-  return layerPrototype;
-}
-
-function reluLayerPrototype(): { call: ReluCall } {
-  if (!reluPrototype) reluPrototype = Object.getPrototypeOf(tf.layers.reLU()) as { call: ReluCall };
-  return reluPrototype;
-}
+const batchNormCall = new LayerCallPatch<LayerCall>(() => tf.layers.batchNormalization({}), fusedCall);
+const reluLayerCall = new LayerCallPatch<ReluCall>(() => tf.layers.reLU(), reluCall);
 
 /** Registers the kernels on wasm and wraps the layer's `call` (idempotent). */
 export function registerBatchNormFix(): void {
@@ -237,16 +257,8 @@ export function registerBatchNormFix(): void {
   replaceKernel(BATCH_NORM_TRAIN_KERNEL, trainKernel(false));
   replaceKernel(BATCH_NORM_TRAIN_GRAD_KERNEL, batchNormTrainGradKernel);
   replaceKernel(BATCH_NORM_RELU_TRAIN_KERNEL, trainKernel(true));
-  const proto = batchNormLayerPrototype();
-  if (!originalCall) {
-    originalCall = proto.call;
-    proto.call = fusedCall;
-  }
-  const relu = reluLayerPrototype();
-  if (!originalReluCall) {
-    originalReluCall = relu.call;
-    relu.call = reluCall;
-  }
+  batchNormCall.install();
+  reluLayerCall.install();
 }
 
 /** Removes the kernels and restores the layer's own `call`. */
@@ -254,12 +266,6 @@ export function unregisterBatchNormFix(): void {
   restoreKernel(BATCH_NORM_TRAIN_KERNEL);
   restoreKernel(BATCH_NORM_TRAIN_GRAD_KERNEL);
   restoreKernel(BATCH_NORM_RELU_TRAIN_KERNEL);
-  if (originalCall) {
-    batchNormLayerPrototype().call = originalCall;
-    originalCall = undefined;
-  }
-  if (originalReluCall) {
-    reluLayerPrototype().call = originalReluCall;
-    originalReluCall = undefined;
-  }
+  batchNormCall.restore();
+  reluLayerCall.restore();
 }
