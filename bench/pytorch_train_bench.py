@@ -11,7 +11,11 @@ Models (as lib/train/benchmark.ts):
   BatchNorm2d(eps 1e-3, momentum 0.1) -> ReLU -> maxpool2] with 16, 32, 64 channels,
   conv3x3(64) ReLU, global average pool, linear(80).
 
-Usage: python3 bench/pytorch_train_bench.py [--threads N] [--steps N] [--warmup N] [--models cnn,mlp,cnn-bn]
+With --matmul it also reports torch.mm's GFLOP/s on square products (256, 512, 1024; constant
+operands, median of timed repetitions) at the same thread count: the rate the workbook's matrix
+product is compared with (bench/train.bench.ts).
+
+Usage: python3 bench/pytorch_train_bench.py [--threads N] [--steps N] [--warmup N] [--models cnn,mlp,cnn-bn] [--matmul]
 Set OMP_NUM_THREADS / OPENBLAS_NUM_THREADS before starting it for a true one-thread run.
 """
 import argparse
@@ -67,6 +71,21 @@ def measure(model, x, y, steps, warmup):
     return {"imagesPerSecond": x.shape[0] * steps / seconds, "msPerStep": 1000 * seconds / steps, "steps": steps}
 
 
+def matmul_gflops(sizes=(256, 512, 1024), reps=7):
+    out = {}
+    for n in sizes:
+        a, b = torch.randn(n, n), torch.randn(n, n)
+        torch.mm(a, b)
+        times = []
+        for _ in range(reps):
+            start = time.perf_counter()
+            torch.mm(a, b)
+            times.append(time.perf_counter() - start)
+        times.sort()
+        out[str(n)] = 2 * n ** 3 / times[len(times) // 2] / 1e9
+    return out
+
+
 MODELS = {
     "cnn": lambda: (reference_cnn(10), torch.rand(64, 1, 48, 48), (torch.rand(64, 10) < 0.3).float()),
     "mlp": lambda: (reference_mlp(10), torch.rand(128, 4096), (torch.rand(128, 10) < 0.3).float()),
@@ -80,6 +99,7 @@ def main():
     p.add_argument("--steps", type=int, default=20)
     p.add_argument("--warmup", type=int, default=3)
     p.add_argument("--models", default="cnn,mlp,cnn-bn")
+    p.add_argument("--matmul", action="store_true", help="also report torch.mm GFLOP/s on square products")
     a = p.parse_args()
     if a.threads > 0:
         torch.set_num_threads(a.threads)
@@ -88,6 +108,8 @@ def main():
     for name in a.models.split(","):
         model, x, y = MODELS[name]()
         out[name] = measure(model, x, y, a.steps, a.warmup)
+    if a.matmul:
+        out["matMulGflopsBySize"] = matmul_gflops()
     print(json.dumps(out))
 
 

@@ -18,6 +18,9 @@
  * thread but OpenBLAS may use every core), and all cores (torch.set_num_threads(cores)).
  * The machine is shared: each round also reports how many cores other processes kept busy while
  * tfjs ran (from /proc/stat), since two threads lose most of their gain when a core is taken.
+ * The matMul report puts the workbook's best product rate next to PyTorch's on one thread (torch.mm,
+ * same run) and names the host's widest vector extension: wasm SIMD is 128 bits wide, so on a host
+ * with AVX-512 one PyTorch thread has four times the lanes of one wasm thread.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -59,7 +62,8 @@ function pytorch(threads: TorchThreads): TorchRun | { error: string } {
     else delete env[v];
   }
   const n = threads === 'one' ? 1 : threads === 'cores' ? os.availableParallelism() : 0;
-  const r = spawnSync('/usr/bin/python3', [script, '--threads', String(n), '--steps', String(Math.max(STEPS, 10)), '--warmup', String(WARMUP), '--models', MODELS.join(',')], { env, encoding: 'utf8' });
+  const extra = threads === 'one' ? ['--matmul'] : [];
+  const r = spawnSync('/usr/bin/python3', [script, '--threads', String(n), '--steps', String(Math.max(STEPS, 10)), '--warmup', String(WARMUP), '--models', MODELS.join(','), ...extra], { env, encoding: 'utf8' });
   if (r.status !== 0) return { error: (r.stderr || r.error?.message || 'failed').trim().split('\n').pop() ?? 'failed' };
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as TorchRun;
 }
@@ -78,6 +82,22 @@ interface Round {
   torchCores?: TorchRun | { error: string };
   /** Cores other processes kept busy while tfjs ran (Linux /proc/stat; NaN elsewhere). */
   otherCores: number;
+}
+
+/**
+ * The host's CPU model and widest vector extension (Linux /proc/cpuinfo; nulls elsewhere). wasm SIMD
+ * is 128 bits wide whatever the host has; PyTorch's kernels use the host's widest.
+ */
+function hostCpu(): { model: string | null; widestVector: string | null } {
+  try {
+    const info = fs.readFileSync('/proc/cpuinfo', 'utf8');
+    const model = /^model name\s*:\s*(.+)$/m.exec(info)?.[1]?.trim() ?? null;
+    const flags = new Set((/^flags\s*:\s*(.+)$/m.exec(info)?.[1] ?? '').split(/\s+/));
+    const widestVector = ['avx512f', 'avx2', 'avx', 'sse4_2', 'asimd'].find((f) => flags.has(f)) ?? null;
+    return { model, widestVector };
+  } catch {
+    return { model: null, widestVector: null };
+  }
 }
 
 /** Busy CPU seconds of the whole machine so far (Linux), or NaN. */
@@ -124,6 +144,7 @@ async function main() {
     log(`  round ${r + 1} img/s: ${line}; other processes busy ${otherCores.toFixed(2)} cores`);
   }
   const result: Record<string, unknown> = {
+    host: hostCpu(),
     backend: choice.backend,
     threads: wasmThreads(),
     fma: wasmFmaAvailable(),
@@ -182,6 +203,16 @@ async function main() {
       `  mlp ceiling: ${stepMflop.toFixed(0)} MFLOP of products per step at the best matMul rate = ${ceilingImagesPerSecond.toFixed(0)} img/s` +
         (torchMlp ? ` = ${(ceilingImagesPerSecond / torchMlp).toFixed(2)}× PyTorch one thread (target ≥ ${TARGETS.mlp})` : ''),
     );
+    // PyTorch's own product rate on one thread (median over rounds of its best size), next to ours on
+    // every kernel thread: the widths of the two machines the mlp's ratio compares.
+    const torchBest = median(rounds.map((r) => (r.torch && !('error' in r.torch) ? Math.max(...Object.values((r.torch.matMulGflopsBySize ?? {}) as Record<string, number>)) : NaN)));
+    if (Number.isFinite(torchBest)) {
+      const host = result.host as ReturnType<typeof hostCpu>;
+      result.matMulVsPytorch = { pytorchOneThreadBestGflops: torchBest, workbookBestGflops: m.bestMatMulGflops, ratio: m.bestMatMulGflops / torchBest, hostWidestVector: host.widestVector };
+      log(
+        `  matMul: workbook ${m.bestMatMulGflops.toFixed(1)} GFLOP/s on ${wasmThreads()} thread(s) of 128-bit wasm SIMD vs PyTorch ${torchBest.toFixed(1)} GFLOP/s on one thread (host: ${host.widestVector ?? 'unknown'}) = ${(m.bestMatMulGflops / torchBest).toFixed(2)}×`,
+      );
+    }
   }
   if (!args.includes('--no-fixes') && choice.backend === 'wasm') result.fixSpeedups = wasmFixSpeedups((line: string) => log(`  ${line}`));
   if (json) console.log(JSON.stringify(result));
