@@ -12,6 +12,13 @@ then train at the chosen rate. Each run is bench/pytorch_multifashion.py (the bo
 Progress goes to stderr; stdout is the reference file chapter 4 reads (packages/book/src/analysis/
 pytorch-reference.ts): per loss, under the book's arm label, the rates tried, the chosen rate, and the
 per-seed best mAP at that rate.
+
+With --extend FILE it runs no search: it trains one loss at one rate (--at LOSS=LR) over --seeds and
+prints FILE with those runs added under "atRate" (by arm label; replaced if there), for comparing the
+workbook with PyTorch at the rate the workbook chose, over more seeds than the search uses:
+
+    /usr/bin/python3 bench/pytorch_multifashion_lr.py DIR --extend data/reference/pytorch-multifashion-scratch.json \
+        --at bce=0.016 --seeds 0-11 > /tmp/ref.json && mv /tmp/ref.json data/reference/pytorch-multifashion-scratch.json
 """
 import argparse
 import datetime
@@ -28,8 +35,20 @@ p.add_argument("--losses", default="bce,focal,asl")
 p.add_argument("--jobs", type=int, default=2)
 p.add_argument("--grid", default="5e-4,1e-3,2e-3")
 p.add_argument("--max-extensions", type=int, default=4)
-p.add_argument("--seeds", default="0,1,2")
+p.add_argument("--seeds", default="0,1,2", help="comma-separated seeds, or a range FIRST-LAST")
+p.add_argument("--extend", help="an existing reference file to add runs at one rate to (no search)")
+p.add_argument("--at", help="with --extend: LOSS=LR, the loss and rate to train")
 a = p.parse_args()
+
+
+def parse_seeds(text):
+    if "-" in text:
+        first, last = (int(x) for x in text.split("-"))
+        return list(range(first, last + 1))
+    return [int(x) for x in text.split(",")]
+
+
+SEEDS = parse_seeds(a.seeds)
 
 here = os.path.dirname(os.path.abspath(__file__))
 pool = ThreadPoolExecutor(max_workers=a.jobs)
@@ -46,7 +65,7 @@ def run(loss, lr, seed):
 
 
 def arm(loss):
-    seeds = [int(s) for s in a.seeds.split(",")]
+    seeds = SEEDS
     tried = {}
 
     def try_rates(lrs):
@@ -71,6 +90,25 @@ def arm(loss):
 
 
 LABELS = {"bce": "CE", "focal": "focal (γ=2)", "asl": "ASL (γ−=4, m=0.05)"}
+if a.extend:
+    if not a.at or "=" not in a.at:
+        sys.exit("--extend needs --at LOSS=LR (e.g. --at bce=0.016)")
+    loss, lr_text = a.at.split("=", 1)
+    if loss not in LABELS:
+        sys.exit(f"--at: unknown loss {loss!r} (one of {', '.join(LABELS)})")
+    with open(a.extend, encoding="utf-8") as f:
+        ref = json.load(f)
+    lr = float(lr_text)
+    maps = list(pool.map(lambda s: run(loss, lr, s), SEEDS))
+    ref.setdefault("atRate", {})[LABELS[loss]] = {
+        "command": f"/usr/bin/python3 bench/pytorch_multifashion_lr.py DIR --extend FILE --at {loss}={lr_text} --seeds {a.seeds}",
+        "date": datetime.date.today().isoformat(),
+        "lr": lr,
+        "seeds": SEEDS,
+        "mAP": maps,
+    }
+    print(json.dumps(ref, indent=1, ensure_ascii=False))
+    sys.exit(0)
 losses = a.losses.split(",")
 # Arms run side by side; their runs share the pool of `--jobs` processes.
 with ThreadPoolExecutor(max_workers=len(losses)) as arms:
@@ -83,6 +121,6 @@ print(json.dumps({
     "setting": "MultiFashion 64x64 (8,000 / 2,000 images, seed 0, shipped source), bn-cnn from scratch, Adam, constant "
                "learning rate per loss (grid " + a.grid + ", up to " + str(a.max_extensions) + " extensions per side), batch 128, "
                "6 epochs, summed losses, best validation epoch, one thread per run",
-    "seeds": [int(x) for x in a.seeds.split(",")],
+    "seeds": SEEDS,
     "arms": {LABELS[k]: v for k, v in results.items()},
 }, indent=1, ensure_ascii=False))

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { pytorchReference, pytorchReferenceFile, referenceGapRows, referenceRows, type ComparisonResult, type PytorchReference } from 'asl-workbook-book';
+import { pytorchReference, pytorchReferenceFile, referenceAtRateRows, referenceGapRows, referenceRows, type ComparisonResult, type PytorchReference } from 'asl-workbook-book';
 import { fixtureComparison } from './comparison-fixture';
 
 const SEEDS = [0, 1, 2];
@@ -51,6 +51,30 @@ describe('PyTorch reference (same protocol)', () => {
     assert.equal(row.PyTorch, '+4.00 ± 0.00 (holds)');
   });
 
+  test('referenceAtRateRows: the workbook beside PyTorch at the same rate over more seeds, unpaired', () => {
+    const ref: PytorchReference = {
+      ...REF,
+      atRate: {
+        CE: { command: 'x', date: '2026-12-03', lr: 0.016, seeds: [0, 1, 2, 3, 4, 5], mAP: [18, 19, 20, 18, 19, 20] },
+        ASL: { command: 'x', date: '2026-12-03', lr: 0.004, seeds: [0, 1, 2], mAP: [28, 28, 28] },
+        focal: { command: 'x', date: '2026-12-03', lr: 0.004, seeds: [0, 1, 2], mAP: [20, 20, 20] },
+      },
+    };
+    const rows = referenceAtRateRows(result(), ref);
+    assert.deepEqual(rows.map((r) => r.loss), ['CE', 'ASL', 'focal']);
+    // CE: workbook 20, 21, 22 (mean 21, var 1); PyTorch mean 19, var 0.8: diff 2, SE sqrt(1/3 + 0.8/6) = 0.6831 → higher.
+    assert.equal(rows[0].rate, '0.016');
+    assert.equal(rows[0]['mAP workbook'], '21.00 ± 1.00 (3 seeds)');
+    assert.equal(rows[0]['mAP PyTorch'], '19.00 ± 0.89 (6 seeds)');
+    assert.equal(rows[0]['workbook − PyTorch'], '+2.00 ± 0.68');
+    assert.equal(rows[0].reading, 'workbook higher');
+    // ASL: the workbook chose 0.002, the runs trained at 0.004 → no comparison.
+    assert.equal(rows[1]['workbook − PyTorch'], '—');
+    assert.match(rows[1].reading, /^not testable here \(the workbook chose 0\.002, these PyTorch runs trained at 0\.004\)$/);
+    assert.match(rows[2].reading, /not testable here \(the comparison has no arm "focal"\)/);
+    assert.deepEqual(referenceAtRateRows(result(), REF), [], 'a file without atRate has no rows');
+  });
+
   test('pytorchReference reads the shipped file and names the file and key of a bad one', () => {
     const shipped = pytorchReference();
     assert.deepEqual(Object.keys(shipped.arms).sort(), ['ASL (γ−=4, m=0.05)', 'CE', 'focal (γ=2)'].sort());
@@ -58,6 +82,11 @@ describe('PyTorch reference (same protocol)', () => {
       assert.equal(a.mAP.length, shipped.seeds.length);
       assert.ok(String(a.chosen) in a.tried || Object.keys(a.tried).map(Number).includes(a.chosen), 'the chosen rate is one of the rates tried');
     }
+    // CE at the rate the workbook chooses, over 12 seeds; its seed 0 is the search's own run at that rate.
+    assert.deepEqual(Object.keys(shipped.atRate ?? {}), ['CE']);
+    const ce = shipped.atRate!.CE;
+    assert.deepEqual(ce.seeds, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    assert.equal(ce.mAP[ce.seeds.indexOf(0)], shipped.arms.CE.tried[String(ce.lr)]);
     assert.ok(pytorchReferenceFile().endsWith(path.join('data', 'reference', 'pytorch-multifashion-scratch.json')));
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'asl-ref-'));
     try {
@@ -66,6 +95,11 @@ describe('PyTorch reference (same protocol)', () => {
       assert.throws(() => pytorchReference(bad), (e: Error) => e.message.includes(bad) && e.message.includes("'arms.CE.mAP'"));
       fs.writeFileSync(bad, JSON.stringify({ ...REF, arms: { CE: { ...REF.arms.CE, mAP: [1, 2] } } }));
       assert.throws(() => pytorchReference(bad), /'arms\.CE\.mAP' has 2 values for 3 seeds/);
+      const at = { command: 'x', date: 'd', lr: 0.016, seeds: [0, 1, 2], mAP: [1, 2] };
+      fs.writeFileSync(bad, JSON.stringify({ ...REF, atRate: { CE: at } }));
+      assert.throws(() => pytorchReference(bad), /'atRate\.CE\.mAP' has 2 values for 3 seeds/);
+      fs.writeFileSync(bad, JSON.stringify({ ...REF, atRate: { CE: { ...at, mAP: [1, 2, 3], lr: -1 } } }));
+      assert.throws(() => pytorchReference(bad), /'atRate\.CE\.lr'/);
       fs.writeFileSync(bad, JSON.stringify({ ...REF, extra: 1 }));
       assert.throws(() => pytorchReference(bad), /extra/);
       assert.throws(() => pytorchReference(path.join(dir, 'missing.json')), /missing\.json/);

@@ -28,6 +28,19 @@ const armSchema = z
   })
   .strict();
 
+const atRateSchema = z
+  .object({
+    /** The command that regenerates the entry (bench/pytorch_multifashion_lr.py --extend). */
+    command: z.string(),
+    date: z.string(),
+    /** The one rate every seed trained at. */
+    lr: z.number().positive(),
+    seeds: z.array(z.number().int()).min(1),
+    /** Best-epoch validation mAP (%) per seed, in seed order. */
+    mAP: z.array(z.number()).min(1),
+  })
+  .strict();
+
 const referenceSchema = z
   .object({
     /** The command that regenerates the file. */
@@ -39,6 +52,11 @@ const referenceSchema = z
     seeds: z.array(z.number().int()),
     /** By the book's arm label (CE, focal (γ=2), ASL (γ−=4, m=0.05)). */
     arms: z.record(armSchema),
+    /**
+     * Optional, by arm label: one loss at one rate over more seeds than the search uses, to compare with
+     * the workbook at the rate the workbook chose.
+     */
+    atRate: z.record(atRateSchema).optional(),
   })
   .strict();
 
@@ -64,6 +82,9 @@ export function pytorchReference(file: string = pytorchReferenceFile()): Pytorch
   }
   for (const [arm, a] of Object.entries(parsed.data.arms)) {
     if (a.mAP.length !== parsed.data.seeds.length) fail('pytorchReference', 'file', `${file}: 'arms.${arm}.mAP' has ${a.mAP.length} values for ${parsed.data.seeds.length} seeds`);
+  }
+  for (const [arm, a] of Object.entries(parsed.data.atRate ?? {})) {
+    if (a.mAP.length !== a.seeds.length) fail('pytorchReference', 'file', `${file}: 'atRate.${arm}.mAP' has ${a.mAP.length} values for ${a.seeds.length} seeds`);
   }
   return parsed.data;
 }
@@ -113,5 +134,26 @@ export function referenceGapRows(result: ComparisonResult, ref: PytorchReference
       workbook: formatDifference(wb),
       PyTorch: formatDifference(pt),
     };
+  });
+}
+
+/**
+ * The workbook beside PyTorch trained at the same rate over more seeds (the reference's `atRate`
+ * runs): per arm, the workbook's chosen rate, both mean ± sd with their seed counts, workbook − PyTorch
+ * ± its Welch standard error, and what it means. An arm whose workbook rate differs from the runs'
+ * rate reads "not testable here" with both rates (e.g. a quick profile's run).
+ */
+export function referenceAtRateRows(result: ComparisonResult, ref: PytorchReference): Array<Record<string, string>> {
+  return Object.entries(ref.atRate ?? {}).map(([arm, pt]) => {
+    const base0 = { loss: arm, rate: String(pt.lr) };
+    if (!result.plan.arms.some((a) => a.label === arm)) {
+      return { ...base0, 'mAP workbook': '—', 'mAP PyTorch': `${formatMeanSd(meanSd(pt.mAP))} (${pt.mAP.length} seeds)`, 'workbook − PyTorch': '—', reading: `not testable here (the comparison has no arm "${arm}")` };
+    }
+    const wb = perSeed(result, arm);
+    const rate = result.chosenLr[arm];
+    const base = { ...base0, 'mAP workbook': `${formatMeanSd(meanSd(wb))} (${wb.length} seeds)`, 'mAP PyTorch': `${formatMeanSd(meanSd(pt.mAP))} (${pt.mAP.length} seeds)` };
+    if (rate !== pt.lr) return { ...base, 'workbook − PyTorch': '—', reading: `not testable here (the workbook chose ${rate}, these PyTorch runs trained at ${pt.lr})` };
+    const c = compare(`${arm} at ${pt.lr}: workbook > PyTorch`, wb, pt.mAP, { paired: false });
+    return { ...base, 'workbook − PyTorch': formatDifference(c, false), reading: reading(c) };
   });
 }
