@@ -144,16 +144,14 @@ export function referenceGapRows(result: ComparisonResult, ref: PytorchReference
  * rate reads "not testable here" with both rates (e.g. a quick profile's run).
  */
 export function referenceAtRateRows(result: ComparisonResult, ref: PytorchReference): Array<Record<string, string>> {
+  const withSeeds = (values: readonly number[]) => `${formatMeanSd(meanSd(values))} (${values.length} seeds)`;
   return Object.entries(ref.atRate ?? {}).map(([arm, pt]) => {
-    const base0 = { loss: arm, rate: String(pt.lr) };
-    if (!result.plan.arms.some((a) => a.label === arm)) {
-      return { ...base0, 'mAP workbook': '—', 'mAP PyTorch': `${formatMeanSd(meanSd(pt.mAP))} (${pt.mAP.length} seeds)`, 'workbook − PyTorch': '—', reading: `not testable here (the comparison has no arm "${arm}")` };
-    }
+    const row = (workbook: string, difference: string, what: string) => ({ loss: arm, rate: String(pt.lr), 'mAP workbook': workbook, 'mAP PyTorch': withSeeds(pt.mAP), 'workbook − PyTorch': difference, reading: what });
+    if (!result.plan.arms.some((a) => a.label === arm)) return row('—', '—', `not testable here (the comparison has no arm "${arm}")`);
     const wb = perSeed(result, arm);
     const rate = result.chosenLr[arm];
-    const base = { ...base0, 'mAP workbook': `${formatMeanSd(meanSd(wb))} (${wb.length} seeds)`, 'mAP PyTorch': `${formatMeanSd(meanSd(pt.mAP))} (${pt.mAP.length} seeds)` };
-    if (rate !== pt.lr) return { ...base, 'workbook − PyTorch': '—', reading: `not testable here (the workbook chose ${rate}, these PyTorch runs trained at ${pt.lr})` };
+    if (rate !== pt.lr) return row(withSeeds(wb), '—', `not testable here (the workbook chose ${rate}, these PyTorch runs trained at ${pt.lr})`);
     const c = compare(`${arm} at ${pt.lr}: workbook > PyTorch`, wb, pt.mAP, { paired: false });
-    return { ...base, 'workbook − PyTorch': formatDifference(c, false), reading: reading(c) };
+    return row(withSeeds(wb), formatDifference(c, false), reading(c));
   });
 }
