@@ -119,10 +119,12 @@ export async function gradientTitle(page: Page): Promise<string | undefined> {
 
 /**
  * Drags the first slider handle matching `handleSelector` by `dx` pixels (in steps, as a hand would)
- * and returns how many milliseconds after the release the explorer's gradient figure was redrawn.
+ * and returns how many milliseconds after the release the explorer's gradient figure showed the
+ * slider's final value (its readout). Waiting for the final value, not for the first redraw: an
+ * update for a value the handle passed on its way can still be in flight at the release, and its
+ * redraw would be taken for the last one.
  */
 export async function dragAndTimeRedraw(page: Page, handleSelector: string, dx: number): Promise<number> {
-  const before = await gradientTitle(page);
   const box = await page.locator(handleSelector).first().boundingBox();
   assert.ok(box, `no slider handle ${handleSelector}`);
   const y = box.y + box.height / 2;
@@ -132,14 +134,23 @@ export async function dragAndTimeRedraw(page: Page, handleSelector: string, dx: 
   for (let i = 1; i <= 6; i++) await page.mouse.move(x + (dx * i) / 6, y);
   await page.mouse.up();
   const released = Date.now();
-  await page.waitForFunction(
-    (old) => {
-      const plots = Array.from(document.querySelectorAll('.asl-plot')) as Array<HTMLElement & { layout?: { title?: { text?: string } } }>;
-      const t = plots.find((d) => d.layout?.title?.text?.startsWith('gradient weight'))?.layout?.title?.text;
-      return !!t && t !== old;
-    },
-    before,
-    { timeout: 5_000, polling: 20 },
-  );
+  const readout = await page.evaluate((sel) => {
+    const el = document.querySelector(sel)?.closest('.widget-slider')?.querySelector('.widget-readout') as (HTMLElement & { value?: string }) | null | undefined;
+    return el ? Number(el.value ?? el.innerText) : NaN;
+  }, handleSelector);
+  assert.ok(Number.isFinite(readout), `no readout next to the slider handle ${handleSelector}`);
+  await page
+    .waitForFunction(
+      (value) => {
+        const plots = Array.from(document.querySelectorAll('.asl-plot')) as Array<HTMLElement & { layout?: { title?: { text?: string } } }>;
+        const t = plots.find((d) => d.layout?.title?.text?.startsWith('gradient weight'))?.layout?.title?.text ?? '';
+        return Array.from(t.matchAll(/= (-?[\d.]+)/g)).some((m) => Math.abs(Number(m[1]) - value) < 1e-9);
+      },
+      readout,
+      { timeout: 5_000, polling: 20 },
+    )
+    .catch(async (e: Error) => {
+      throw new Error(`the gradient figure never showed the slider's final value ${readout} (title: ${await gradientTitle(page)}): ${e.message}`);
+    });
   return Date.now() - released;
 }
