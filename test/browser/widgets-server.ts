@@ -134,23 +134,18 @@ export async function dragAndTimeRedraw(page: Page, handleSelector: string, dx: 
   for (let i = 1; i <= 6; i++) await page.mouse.move(x + (dx * i) / 6, y);
   await page.mouse.up();
   const released = Date.now();
-  const readout = await page.evaluate((sel) => {
-    const el = document.querySelector(sel)?.closest('.widget-slider')?.querySelector('.widget-readout') as (HTMLElement & { value?: string }) | null | undefined;
-    return el ? Number(el.value ?? el.innerText) : NaN;
+  // The dragged slider's label and final value, as the explorer's title writes them ("γ− = 6.5, …").
+  const { label, value } = await page.evaluate((sel) => {
+    const slider = document.querySelector(sel)?.closest('.widget-slider');
+    const readout = slider?.querySelector('.widget-readout') as (HTMLElement & { value?: string }) | null | undefined;
+    return { label: slider?.querySelector('.widget-label')?.textContent?.trim() ?? '', value: readout ? Number(readout.value ?? readout.innerText) : NaN };
   }, handleSelector);
-  assert.ok(Number.isFinite(readout), `no readout next to the slider handle ${handleSelector}`);
-  await page
-    .waitForFunction(
-      (value) => {
-        const plots = Array.from(document.querySelectorAll('.asl-plot')) as Array<HTMLElement & { layout?: { title?: { text?: string } } }>;
-        const t = plots.find((d) => d.layout?.title?.text?.startsWith('gradient weight'))?.layout?.title?.text ?? '';
-        return Array.from(t.matchAll(/= (-?[\d.]+)/g)).some((m) => Math.abs(Number(m[1]) - value) < 1e-9);
-      },
-      readout,
-      { timeout: 5_000, polling: 20 },
-    )
-    .catch(async (e: Error) => {
-      throw new Error(`the gradient figure never showed the slider's final value ${readout} (title: ${await gradientTitle(page)}): ${e.message}`);
-    });
+  assert.ok(label && Number.isFinite(value), `no label and readout next to the slider handle ${handleSelector}`);
+  const pattern = new RegExp(`${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} = (-?[\\d.]+)`);
+  const shows = (title: string | undefined) => Math.abs(Number(pattern.exec(title ?? '')?.[1]) - value) < 1e-9;
+  while (!shows(await gradientTitle(page))) {
+    if (Date.now() - released > 5_000) assert.fail(`the gradient figure never showed ${label} = ${value} (title: ${await gradientTitle(page)})`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
   return Date.now() - released;
 }
