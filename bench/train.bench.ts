@@ -143,8 +143,9 @@ async function main() {
     const line = MODELS.map((k) => `${k} ${tfjs[k]!.imagesPerSecond.toFixed(1)} (pytorch 1 thread ${torchIps(torch, k).toFixed(1)}, ratio ${(tfjs[k]!.imagesPerSecond / torchIps(torch, k)).toFixed(3)})`).join('; ');
     log(`  round ${r + 1} img/s: ${line}; other processes busy ${otherCores.toFixed(2)} cores`);
   }
+  const host = hostCpu();
   const result: Record<string, unknown> = {
-    host: hostCpu(),
+    host,
     backend: choice.backend,
     threads: wasmThreads(),
     fma: wasmFmaAvailable(),
@@ -207,7 +208,6 @@ async function main() {
     // every kernel thread: the widths of the two machines the mlp's ratio compares.
     const torchBest = median(rounds.map((r) => (r.torch && !('error' in r.torch) ? Math.max(...Object.values((r.torch.matMulGflopsBySize ?? {}) as Record<string, number>)) : NaN)));
     if (Number.isFinite(torchBest)) {
-      const host = result.host as ReturnType<typeof hostCpu>;
       result.matMulVsPytorch = { pytorchOneThreadBestGflops: torchBest, workbookBestGflops: m.bestMatMulGflops, ratio: m.bestMatMulGflops / torchBest, hostWidestVector: host.widestVector };
       log(
         `  matMul: workbook ${m.bestMatMulGflops.toFixed(1)} GFLOP/s on ${wasmThreads()} thread(s) of 128-bit wasm SIMD vs PyTorch ${torchBest.toFixed(1)} GFLOP/s on one thread (host: ${host.widestVector ?? 'unknown'}) = ${(m.bestMatMulGflops / torchBest).toFixed(2)}×`,
