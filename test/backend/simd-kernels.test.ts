@@ -88,15 +88,23 @@ describe('wasm module writer', () => {
     const bytes = simdKernelModuleBytes();
     assert.ok(WA.validate(bytes));
     const names = WA.Module.exports(new WA.Module(bytes)).map((e) => e.name).sort();
-    assert.deepEqual(names, ['adam', 'bnAffine', 'bnAffineRelu', 'bnBackward', 'bnBackwardMasked', 'bnSums', 'bnSumsGrad', 'bnSumsGradMasked', 'convFilterGrad', 'convForward', 'gemmRows', 'macroKernel', 'maxPool2', 'maxPool2Grad', 'packA', 'packB', 'padImages', 'relu', 'reluGrad']);
+    assert.deepEqual(names, ['adam', 'bnAffine', 'bnAffineRelu', 'bnBackward', 'bnBackwardMasked', 'bnSums', 'bnSumsGrad', 'bnSumsGradMasked', 'convFilterGrad', 'convForward', 'gemmColsDeep', 'gemmRows', 'gemmRowsDeep', 'macroKernel', 'maxPool2', 'maxPool2Grad', 'packA', 'packB', 'padImages', 'relu', 'reluGrad']);
   });
 });
 
 describe('heapGemm (blocked SIMD matrix product)', () => {
-  /** Checks C = op(A)·op(B) against float64 sums, with C inside a guarded, wider buffer. */
-  function check(M: number, N: number, K: number, tA: boolean, tB: boolean, seed: number) {
+  /**
+   * Checks C = op(A)·op(B) against float64 sums, with C inside a guarded, wider buffer. `split`:
+   * the heap gets a pool that claims to have 2 threads but runs the jobs in order here, so the
+   * driver takes its multi-thread paths (jobs over rows or columns, each through all K blocks).
+   */
+  function check(M: number, N: number, K: number, tA: boolean, tB: boolean, seed: number, split = false) {
     const rnd = seededRandom(seed);
     const heap = testHeap();
+    if (split) {
+      const kernels = simdKernelsFor(heap.memory) as unknown as Record<string, (...args: number[]) => void>;
+      heap.pool = { threads: 2, capacity: 2, run: (name, jobs) => jobs.forEach((job) => kernels[name](...job)) };
+    }
     const a = randomArray(M * K, rnd);
     const b = randomArray(K * N, rnd);
     const pa = heap.alloc(a);
@@ -147,6 +155,17 @@ describe('heapGemm (blocked SIMD matrix product)', () => {
       [9, 20, GEMM_KC + 3],
     ];
     for (const [m, n, k] of shapes) for (const tA of [false, true]) for (const tB of [false, true]) check(m, n, k, tA, tB, seed++);
+  });
+
+  it('the multi-thread paths (rows sharing B, columns sharing A, through several K blocks) equal float64 sums', () => {
+    let seed = 100;
+    const shapes: Array<[number, number, number]> = [
+      [96, 40, 2 * GEMM_KC + 7], // rows: M ≥ N
+      [20, 90, 2 * GEMM_KC + 7], // columns: M < N
+      [6, 200, GEMM_KC + 1], // few rows
+      [GEMM_MC + 9, GEMM_MC + 40, 300], // columns, A in two mc slices
+    ];
+    for (const [m, n, k] of shapes) for (const tA of [false, true]) for (const tB of [false, true]) check(m, n, k, tA, tB, seed++, true);
   });
 
   it('K = 0 gives zeros, and M = 0 or N = 0 writes nothing', () => {

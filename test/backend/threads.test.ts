@@ -16,6 +16,7 @@ import { shareModuleMemory } from '../../lib/backend/simd/shared-heap';
 import { simdHeap } from '../../lib/backend/simd/backend-heap';
 import { isSharedMemory } from '../../lib/backend/simd/wasm-api';
 import { runJobs, splitRange } from '../../lib/backend/simd/jobs';
+import { gemmLimits } from '../../lib/backend/simd/gemm';
 import { benchmarkStep } from '../../lib/train/benchmark';
 import { bnCnn } from '../../lib/train/models';
 import { TrainingOptimizer, trainableWeightsOf } from '../../lib/train/optimizer';
@@ -173,6 +174,34 @@ describe('kernel threads', () => {
       const v = randomTensor([n], 4, 0, 1);
       return tf.engine().runKernel(FUSED_ADAM_KERNEL, { w, g, m, v }, { lr: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, step: 3, weightDecay: 1e-4, decoupled: false }) as unknown as tf.Tensor[];
     }, 'adam', 1e-6);
+  });
+
+  it('products deep enough for several K blocks (and several groups of them) equal cpu, bit-identical across thread counts', async () => {
+    // heapGemm on several threads packs B for a group of kc-deep blocks and runs each thread's
+    // share through all of them (gemmRowsDeep): split by rows (M large), by columns (M small), a
+    // shallow last block, and K beyond one group (N·K·4 bytes over the packed-B budget).
+    // Cases by [M, N, K, transposeA, transposeB, the shared operand's byte limit].
+    const cases: Array<[number, number, number, boolean, boolean, number]> = [
+      [64, 72, 3 * 512 + 37, false, false, 8 << 20], // columns, A shared, 4 blocks in one group
+      [6, 300, 2 * 512 + 5, true, false, 8 << 20], // few rows
+      [5, 2051, 1030, true, true, 8 << 20], // two column blocks (nc = 2048)
+      [90, 40, 3 * 512 + 9, false, true, 8 << 20], // rows, B shared
+      [300, 44, 5 * 512 + 3, true, false, 2 * 512 * 48 * 4], // rows, groups of 2 blocks (the last one 512 + 3 deep)
+      [36, 200, 4 * 512 + 100, false, false, 3 * 512 * 36 * 4], // columns, groups of 3 blocks
+    ];
+    const limit = gemmLimits.deepBytes;
+    try {
+      for (const [m, n, k, tA, tB, bytes] of cases) {
+        gemmLimits.deepBytes = bytes;
+        await assertWasmMatchesCpu(() => {
+          const a = randomTensor(tA ? [k, m] : [m, k], m + k);
+          const b = randomTensor(tB ? [n, k] : [k, n], n + k);
+          return tf.matMul(a, b, tA, tB);
+        }, `matMul ${m}×${k}·${k}×${n} tA=${tA} tB=${tB} (shared operand ≤ ${bytes} bytes)`, 2e-4);
+      }
+    } finally {
+      gemmLimits.deepBytes = limit;
+    }
   });
 
   it('the benchmark step runs (cnn-bn, one step)', () => {

@@ -282,6 +282,7 @@ export const GEMM_MC = 256;
 
 /** Positions of the product's functions in the module (for `call`). */
 const PACK_A = 0;
+const PACK_B = 1;
 const MACRO_KERNEL = 2;
 
 /**
@@ -309,6 +310,98 @@ function gemmRowsFunction(): FunctionBuilder {
   return f;
 }
 
+/**
+ * `gemmRowsDeep(i0, i1, j0, nj, K, kc, nPad, a, rsA, csA, pb, pa, c, ldc, accumulate, tile)`: rows
+ * [i0, i1) and columns [j0, j0 + nj) of a K-deep product whose B is packed for all of its depth
+ * at `pb`: one `kc`-deep block after another (the last may be shallower), each block's panels
+ * for `nPad` columns (a multiple of GEMM_NR; j0 one too). For each mc-row slice, for each block
+ * in order: pack A into `pa` and run the macro-kernel, the first block writing C (or adding to
+ * it when `accumulate`), later ones adding. Every element of C is summed in the same order as
+ * by `gemmRows` over the blocks one at a time, so the results are equal; a thread's share of a
+ * product then needs no barrier between the blocks (./gemm).
+ */
+function gemmRowsDeepFunction(): FunctionBuilder {
+  const f = new FunctionBuilder('gemmRowsDeep', Array<'i32'>(16).fill('i32'));
+  const [i0, i1, j0, nj, K, kc, nPad, a, rsA, csA, pb, pa, c, ldc, accumulate, tile] = f.params;
+  const i = f.local('i32');
+  const mm = f.local('i32');
+  const k0 = f.local('i32');
+  const kk = f.local('i32');
+  const first = f.local('i32');
+  f.get(i0).set(i);
+  f.whileNot(
+    () => f.get(i).get(i1).i32GeS(),
+    () => {
+      f.i32Const(GEMM_MC).get(i1).get(i).i32Sub().tee(mm).i32Const(GEMM_MC).get(mm).i32LtS().select().set(mm);
+      f.i32Const(0).set(k0);
+      f.get(accumulate).set(first);
+      f.whileNot(
+        () => f.get(k0).get(K).i32GeS(),
+        () => {
+          // kk = min(kc, K − k0)
+          f.get(kc).get(K).get(k0).i32Sub().tee(kk).get(kc).get(kk).i32LtS().select().set(kk);
+          f.get(mm).get(kk).get(a).get(i).get(rsA).i32Mul().i32Add().get(k0).get(csA).i32Mul().i32Add().get(rsA).get(csA).get(pa).call(PACK_A);
+          f.get(mm).get(nj).get(kk).get(pa);
+          f.get(pb).get(k0).get(nPad).i32Mul().i32Const(4).i32Mul().i32Add().get(j0).get(kk).i32Mul().i32Const(4).i32Mul().i32Add();
+          f.get(c).get(i).get(ldc).i32Mul().i32Add().get(j0).i32Const(4).i32Mul().i32Add();
+          f.get(ldc).get(first).get(tile).call(MACRO_KERNEL);
+          f.i32Const(1).set(first);
+          f.addLocal(k0, kc);
+        },
+      );
+      f.addTo(i, GEMM_MC);
+    },
+  );
+  return f;
+}
+
+/**
+ * `gemmColsDeep(j0, nj, M, mPad, K, kc, pa, b, rsB, csB, pb, c, ldc, accumulate, tile)`: columns
+ * [j0, j0 + nj) of a K-deep product whose A is packed for all of its rows and depth at `pa`: one
+ * `kc`-deep block after another (the last may be shallower), each block's row panels for `mPad`
+ * rows (M rounded up to GEMM_MR). For each block in order: pack this job's columns of B into `pb`
+ * (scratch of its own), then for each mc-row slice run the macro-kernel, the first block writing C
+ * (or adding when `accumulate`), later ones adding. The same sums in the same order as `gemmRows`
+ * over the blocks one at a time; used when B is the larger operand (a dense layer's forward
+ * product: few rows, a large weight), so each thread streams its own part of B once and A is
+ * packed once for all of them (./gemm).
+ */
+function gemmColsDeepFunction(): FunctionBuilder {
+  const f = new FunctionBuilder('gemmColsDeep', Array<'i32'>(15).fill('i32'));
+  const [j0, nj, M, mPad, K, kc, pa, b, rsB, csB, pb, c, ldc, accumulate, tile] = f.params;
+  const i = f.local('i32');
+  const mm = f.local('i32');
+  const k0 = f.local('i32');
+  const kk = f.local('i32');
+  const first = f.local('i32');
+  f.i32Const(0).set(k0);
+  f.get(accumulate).set(first);
+  f.whileNot(
+    () => f.get(k0).get(K).i32GeS(),
+    () => {
+      // kk = min(kc, K − k0)
+      f.get(kc).get(K).get(k0).i32Sub().tee(kk).get(kc).get(kk).i32LtS().select().set(kk);
+      f.get(kk).get(nj).get(b).get(k0).get(rsB).i32Mul().i32Add().get(j0).get(csB).i32Mul().i32Add().get(rsB).get(csB).get(pb).call(PACK_B);
+      f.i32Const(0).set(i);
+      f.whileNot(
+        () => f.get(i).get(M).i32GeS(),
+        () => {
+          f.i32Const(GEMM_MC).get(M).get(i).i32Sub().tee(mm).i32Const(GEMM_MC).get(mm).i32LtS().select().set(mm);
+          f.get(mm).get(nj).get(kk);
+          f.get(pa).get(k0).get(mPad).i32Mul().i32Const(4).i32Mul().i32Add().get(i).get(kk).i32Mul().i32Const(4).i32Mul().i32Add();
+          f.get(pb);
+          f.get(c).get(i).get(ldc).i32Mul().i32Add().get(j0).i32Const(4).i32Mul().i32Add();
+          f.get(ldc).get(first).get(tile).call(MACRO_KERNEL);
+          f.addTo(i, GEMM_MC);
+        },
+      );
+      f.i32Const(1).set(first);
+      f.addLocal(k0, kc);
+    },
+  );
+  return f;
+}
+
 /** The kernels' exports (all addresses and strides in bytes). */
 export interface SimdKernels extends ConvKernels, NormKernels {
   packA(mc: number, kc: number, a: number, rsA: number, csA: number, dst: number): void;
@@ -316,6 +409,8 @@ export interface SimdKernels extends ConvKernels, NormKernels {
   macroKernel(mc: number, N: number, kc: number, pa: number, pb: number, c: number, ldc: number, accumulate: number, tile: number): void;
   adam(n: number, w: number, g: number, m: number, v: number, wOut: number, mOut: number, vOut: number, l2: number, beta1: number, beta2: number, lrC1: number, c2: number, epsilon: number, shrink: number): void;
   gemmRows(i0: number, i1: number, kc: number, nc: number, a: number, rsA: number, csA: number, pb: number, pa: number, c: number, ldc: number, accumulate: number, tile: number): void;
+  gemmColsDeep(j0: number, nj: number, M: number, mPad: number, K: number, kc: number, pa: number, b: number, rsB: number, csB: number, pb: number, c: number, ldc: number, accumulate: number, tile: number): void;
+  gemmRowsDeep(i0: number, i1: number, j0: number, nj: number, K: number, kc: number, nPad: number, a: number, rsA: number, csA: number, pb: number, pa: number, c: number, ldc: number, accumulate: number, tile: number): void;
 }
 
 /**
@@ -325,7 +420,7 @@ export interface SimdKernels extends ConvKernels, NormKernels {
 export function simdKernelModuleBytes(options: { shared?: boolean } = {}): Uint8Array {
   const fma = wasmFmaAvailable();
   // packA, packB, macroKernel first: gemmRows calls them by position.
-  return assembleModule([packAFunction(), packBFunction(), macroKernelFunction(fma), adamFunction(), gemmRowsFunction(), ...convKernelFunctions(fma), ...normKernelFunctions(fma)], options);
+  return assembleModule([packAFunction(), packBFunction(), macroKernelFunction(fma), adamFunction(), gemmRowsFunction(), gemmRowsDeepFunction(), gemmColsDeepFunction(), ...convKernelFunctions(fma), ...normKernelFunctions(fma)], options);
 }
 
 export type { WasmMemoryLike } from './wasm-api';
