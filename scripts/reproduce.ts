@@ -179,8 +179,12 @@ async function main(): Promise<number> {
   // 2. The chapters, `jobs` at a time; each page gets its title and previous / index / next links.
   const entries = notebooks.map((file) => {
     const name = file.replace(/\.ipynb$/, '');
-    const source = JSON.parse(fs.readFileSync(path.join(root, 'notebooks', file), 'utf8')) as { cells: Array<{ cell_type: string; source: string | string[] }> };
-    return { file, name, title: book.notebookTitle(source.cells, name) };
+    const source = JSON.parse(fs.readFileSync(path.join(root, 'notebooks', file), 'utf8')) as {
+      cells: Array<{ cell_type: string; source: string | string[] }>;
+      metadata?: { asl_book?: { start_first?: boolean } };
+    };
+    // A chapter that trains while it runs (metadata asl_book.start_first) starts before the others.
+    return { file, name, title: book.notebookTitle(source.cells, name), startFirst: source.metadata?.asl_book?.start_first === true };
   });
   const chapters: import('asl-workbook-book').ChapterEntry[] = new Array(entries.length);
   const executeChapter = async (i: number) => {
@@ -228,7 +232,7 @@ async function main(): Promise<number> {
     }
   };
   const chaptersStart = Date.now();
-  await book.mapConcurrent(entries, jobs, (_, i) => executeChapter(i));
+  await book.mapConcurrent(entries, jobs, (_, i) => executeChapter(i), (e) => e.startFirst);
   const chapterSeconds = (Date.now() - chaptersStart) / 1000;
   log(`chapters: ${chapterSeconds.toFixed(0)} s wall (${jobs} at a time)`);
   for (const c of chapters) log(`  ${c.ok ? 'ok    ' : 'FAILED'} ${c.seconds.toFixed(0).padStart(5)} s  ${c.name}`);

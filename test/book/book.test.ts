@@ -54,6 +54,17 @@ describe('mapConcurrent(items, limit, fn)', () => {
     assert.deepEqual(started, [0, 1, 2, 3, 4]);
     assert.deepEqual(await mapConcurrent([], 2, async () => 1), []);
   });
+
+  test('starts the items `startFirst` marks before the others, results still in item order', async () => {
+    const started: number[] = [];
+    const out = await mapConcurrent(['a', 'B', 'c', 'D', 'e'], 2, async (s, i) => {
+      started.push(i);
+      await new Promise((r) => setTimeout(r, 1));
+      return s.toLowerCase();
+    }, (s) => s === s.toUpperCase());
+    assert.deepEqual(started, [1, 3, 0, 2, 4]);
+    assert.deepEqual(out, ['a', 'b', 'c', 'd', 'e']);
+  });
 });
 
 describe('cachedRun(config, fn)', () => {
