@@ -296,18 +296,63 @@ function gemmRowsFunction(): FunctionBuilder {
   const [i0, i1, kc, nc, a, rsA, csA, pb, pa, c, ldc, accumulate, tile] = f.params;
   const i = f.local('i32');
   const mm = f.local('i32');
-  f.get(i0).set(i);
+  forSlices(f, { from: i0, to: i1, i, mm }, () => {
+    f.get(mm).get(kc).get(a).get(i).get(rsA).i32Mul().i32Add().get(rsA).get(csA).get(pa).call(PACK_A);
+    f.get(mm).get(nc).get(kc).get(pa).get(pb).get(c).get(i).get(ldc).i32Mul().i32Add().get(ldc).get(accumulate).get(tile).call(MACRO_KERNEL);
+  });
+  return f;
+}
+
+/** Emits `out = min(cap, end − pos)` (the size of the next slice or block). */
+function remaining(f: FunctionBuilder, cap: Local | number, end: Local, pos: Local, out: Local): void {
+  const pushCap = () => (typeof cap === 'number' ? f.i32Const(cap) : f.get(cap));
+  pushCap();
+  f.get(end).get(pos).i32Sub().tee(out);
+  pushCap();
+  f.get(out).i32LtS().select().set(out);
+}
+
+/** Emits `base + 4·(k0·pad + pos·kk)`: a packed panel of one kc-deep block of several (see gemmRowsDeep). */
+function packedAt(f: FunctionBuilder, base: Local, k0: Local, pad: Local, pos: Local, kk: Local): void {
+  f.get(base).get(k0).get(pad).i32Mul().get(pos).get(kk).i32Mul().i32Add().i32Const(4).i32Mul().i32Add();
+}
+
+/** Emits `c + i·ldc + 4·j`: element (i, j) of C. */
+function cAt(f: FunctionBuilder, c: Local, i: Local, ldc: Local, j: Local): void {
+  f.get(c).get(i).get(ldc).i32Mul().i32Add().get(j).i32Const(4).i32Mul().i32Add();
+}
+
+/**
+ * Emits the loop over the kc-deep blocks of a K-deep product, in order: `body` sees the block's
+ * start `k0`, its depth `kk` and `first`, the accumulate flag of its macro-kernel calls
+ * (`accumulate` for the first block, 1 after).
+ */
+function forBlocks(f: FunctionBuilder, o: { K: Local; kc: Local; accumulate: Local; k0: Local; kk: Local; first: Local }, body: () => void): void {
+  f.i32Const(0).set(o.k0);
+  f.get(o.accumulate).set(o.first);
   f.whileNot(
-    () => f.get(i).get(i1).i32GeS(),
+    () => f.get(o.k0).get(o.K).i32GeS(),
     () => {
-      // mm = min(GEMM_MC, i1 − i)
-      f.i32Const(GEMM_MC).get(i1).get(i).i32Sub().tee(mm).i32Const(GEMM_MC).get(mm).i32LtS().select().set(mm);
-      f.get(mm).get(kc).get(a).get(i).get(rsA).i32Mul().i32Add().get(rsA).get(csA).get(pa).call(PACK_A);
-      f.get(mm).get(nc).get(kc).get(pa).get(pb).get(c).get(i).get(ldc).i32Mul().i32Add().get(ldc).get(accumulate).get(tile).call(MACRO_KERNEL);
-      f.addTo(i, GEMM_MC);
+      remaining(f, o.kc, o.K, o.k0, o.kk);
+      body();
+      f.i32Const(1).set(o.first);
+      f.addLocal(o.k0, o.kc);
     },
   );
-  return f;
+}
+
+/** Emits the loop over mc-row slices of rows [from, to): `body` sees the slice's first row `i` and its height `mm`. */
+function forSlices(f: FunctionBuilder, o: { from: Local | null; to: Local; i: Local; mm: Local }, body: () => void): void {
+  if (o.from) f.get(o.from).set(o.i);
+  else f.i32Const(0).set(o.i);
+  f.whileNot(
+    () => f.get(o.i).get(o.to).i32GeS(),
+    () => {
+      remaining(f, GEMM_MC, o.to, o.i, o.mm);
+      body();
+      f.addTo(o.i, GEMM_MC);
+    },
+  );
 }
 
 /**
@@ -323,34 +368,15 @@ function gemmRowsFunction(): FunctionBuilder {
 function gemmRowsDeepFunction(): FunctionBuilder {
   const f = new FunctionBuilder('gemmRowsDeep', Array<'i32'>(16).fill('i32'));
   const [i0, i1, j0, nj, K, kc, nPad, a, rsA, csA, pb, pa, c, ldc, accumulate, tile] = f.params;
-  const i = f.local('i32');
-  const mm = f.local('i32');
-  const k0 = f.local('i32');
-  const kk = f.local('i32');
-  const first = f.local('i32');
-  f.get(i0).set(i);
-  f.whileNot(
-    () => f.get(i).get(i1).i32GeS(),
-    () => {
-      f.i32Const(GEMM_MC).get(i1).get(i).i32Sub().tee(mm).i32Const(GEMM_MC).get(mm).i32LtS().select().set(mm);
-      f.i32Const(0).set(k0);
-      f.get(accumulate).set(first);
-      f.whileNot(
-        () => f.get(k0).get(K).i32GeS(),
-        () => {
-          // kk = min(kc, K − k0)
-          f.get(kc).get(K).get(k0).i32Sub().tee(kk).get(kc).get(kk).i32LtS().select().set(kk);
-          f.get(mm).get(kk).get(a).get(i).get(rsA).i32Mul().i32Add().get(k0).get(csA).i32Mul().i32Add().get(rsA).get(csA).get(pa).call(PACK_A);
-          f.get(mm).get(nj).get(kk).get(pa);
-          f.get(pb).get(k0).get(nPad).i32Mul().i32Const(4).i32Mul().i32Add().get(j0).get(kk).i32Mul().i32Const(4).i32Mul().i32Add();
-          f.get(c).get(i).get(ldc).i32Mul().i32Add().get(j0).i32Const(4).i32Mul().i32Add();
-          f.get(ldc).get(first).get(tile).call(MACRO_KERNEL);
-          f.i32Const(1).set(first);
-          f.addLocal(k0, kc);
-        },
-      );
-      f.addTo(i, GEMM_MC);
-    },
+  const [i, mm, k0, kk, first] = [0, 1, 2, 3, 4].map(() => f.local('i32'));
+  forSlices(f, { from: i0, to: i1, i, mm }, () =>
+    forBlocks(f, { K, kc, accumulate, k0, kk, first }, () => {
+      f.get(mm).get(kk).get(a).get(i).get(rsA).i32Mul().i32Add().get(k0).get(csA).i32Mul().i32Add().get(rsA).get(csA).get(pa).call(PACK_A);
+      f.get(mm).get(nj).get(kk).get(pa);
+      packedAt(f, pb, k0, nPad, j0, kk);
+      cAt(f, c, i, ldc, j0);
+      f.get(ldc).get(first).get(tile).call(MACRO_KERNEL);
+    }),
   );
   return f;
 }
@@ -369,36 +395,17 @@ function gemmRowsDeepFunction(): FunctionBuilder {
 function gemmColsDeepFunction(): FunctionBuilder {
   const f = new FunctionBuilder('gemmColsDeep', Array<'i32'>(15).fill('i32'));
   const [j0, nj, M, mPad, K, kc, pa, b, rsB, csB, pb, c, ldc, accumulate, tile] = f.params;
-  const i = f.local('i32');
-  const mm = f.local('i32');
-  const k0 = f.local('i32');
-  const kk = f.local('i32');
-  const first = f.local('i32');
-  f.i32Const(0).set(k0);
-  f.get(accumulate).set(first);
-  f.whileNot(
-    () => f.get(k0).get(K).i32GeS(),
-    () => {
-      // kk = min(kc, K − k0)
-      f.get(kc).get(K).get(k0).i32Sub().tee(kk).get(kc).get(kk).i32LtS().select().set(kk);
-      f.get(kk).get(nj).get(b).get(k0).get(rsB).i32Mul().i32Add().get(j0).get(csB).i32Mul().i32Add().get(rsB).get(csB).get(pb).call(PACK_B);
-      f.i32Const(0).set(i);
-      f.whileNot(
-        () => f.get(i).get(M).i32GeS(),
-        () => {
-          f.i32Const(GEMM_MC).get(M).get(i).i32Sub().tee(mm).i32Const(GEMM_MC).get(mm).i32LtS().select().set(mm);
-          f.get(mm).get(nj).get(kk);
-          f.get(pa).get(k0).get(mPad).i32Mul().i32Const(4).i32Mul().i32Add().get(i).get(kk).i32Mul().i32Const(4).i32Mul().i32Add();
-          f.get(pb);
-          f.get(c).get(i).get(ldc).i32Mul().i32Add().get(j0).i32Const(4).i32Mul().i32Add();
-          f.get(ldc).get(first).get(tile).call(MACRO_KERNEL);
-          f.addTo(i, GEMM_MC);
-        },
-      );
-      f.i32Const(1).set(first);
-      f.addLocal(k0, kc);
-    },
-  );
+  const [i, mm, k0, kk, first] = [0, 1, 2, 3, 4].map(() => f.local('i32'));
+  forBlocks(f, { K, kc, accumulate, k0, kk, first }, () => {
+    f.get(kk).get(nj).get(b).get(k0).get(rsB).i32Mul().i32Add().get(j0).get(csB).i32Mul().i32Add().get(rsB).get(csB).get(pb).call(PACK_B);
+    forSlices(f, { from: null, to: M, i, mm }, () => {
+      f.get(mm).get(nj).get(kk);
+      packedAt(f, pa, k0, mPad, i, kk);
+      f.get(pb);
+      cAt(f, c, i, ldc, j0);
+      f.get(ldc).get(first).get(tile).call(MACRO_KERNEL);
+    });
+  });
   return f;
 }
 
