@@ -83,21 +83,34 @@ export function heapGemm(heap: WasmHeap, M: number, N: number, K: number, a: Hea
   // columns and pack their own part of B, gemmColsDeep).
   const parts = partsFor(heap, M * N * K);
   const byRows = N < 2 * GEMM_NR * threads || (M >= 2 * GEMM_MR * threads && M >= N) || roundUp(M, GEMM_MR) * kc * 4 > gemmLimits.deepBytes;
-  if (byRows) gemmSharedB(heap, M, N, K, a, b, c, ldc, { kc, nc, threads, parts, aBytes, tileBytes });
-  else gemmSharedA(heap, M, N, K, a, b, c, ldc, { kc, nc, parts, tileBytes });
+  if (byRows) gemmSharedB(heap, M, N, K, a, b, c, ldc, { kc, nc, threads, parts, tileBytes }, aBytes);
+  else gemmSharedA(heap, M, N, K, a, b, c, ldc, { kc, nc, threads, parts, tileBytes });
 }
 
 interface Blocking {
   kc: number;
   nc: number;
+  threads: number;
   parts: number;
   tileBytes: number;
 }
 
+/** Depth of a group of kc-deep blocks whose shared operand, `width` (padded) rows or columns wide, fits `gemmLimits.deepBytes`. */
+function groupDepth(width: number, kc: number): number {
+  return kc * Math.max(1, Math.floor(gemmLimits.deepBytes / (width * kc * 4)));
+}
+
+/** The kc-deep blocks of a group `depth` deep, in order: [start within the group, depth]. */
+function blocksOf(depth: number, kc: number): [number, number][] {
+  const out: [number, number][] = [];
+  for (let k0 = 0; k0 < depth; k0 += kc) out.push([k0, Math.min(kc, depth - k0)]);
+  return out;
+}
+
 /** Several threads, jobs over rows of C sharing B's packed blocks (see heapGemm). */
-function gemmSharedB(heap: WasmHeap, M: number, N: number, K: number, a: HeapMatrix, b: HeapMatrix, c: number, ldc: number, o: Blocking & { threads: number; aBytes: number }): void {
-  const { kc, nc, parts, tileBytes, aBytes } = o;
-  const group = kc * Math.max(1, Math.floor(gemmLimits.deepBytes / (nc * kc * 4)));
+function gemmSharedB(heap: WasmHeap, M: number, N: number, K: number, a: HeapMatrix, b: HeapMatrix, c: number, ldc: number, o: Blocking, aBytes: number): void {
+  const { kc, nc, parts, tileBytes } = o;
+  const group = groupDepth(nc, kc);
   const bBytes = nc * Math.min(group, K) * 4;
   const perJob = aBytes + tileBytes;
   // Allocate before reading any pointer-derived view: malloc may grow the heap.
@@ -112,12 +125,10 @@ function gemmSharedB(heap: WasmHeap, M: number, N: number, K: number, a: HeapMat
     const panels = splitRange(nn, o.threads, GEMM_NR);
     for (let g0 = 0; g0 < K; g0 += group) {
       const depth = Math.min(group, K - g0);
-      const packs: number[][] = [];
-      for (let k0 = 0; k0 < depth; k0 += kc) {
-        const kk = Math.min(kc, depth - k0);
+      const packs = blocksOf(depth, kc).flatMap(([k0, kk]) => {
         const src = b.ptr + (g0 + k0) * b.rowStride + j0 * b.colStride;
-        for (const [from, to] of panels) packs.push([kk, to - from, src + from * b.colStride, b.rowStride, b.colStride, packedB + 4 * (k0 * nPad + from * kk)]);
-      }
+        return panels.map(([from, to]) => [kk, to - from, src + from * b.colStride, b.rowStride, b.colStride, packedB + 4 * (k0 * nPad + from * kk)]);
+      });
       heap.pool!.run('packB', packs);
       const aGroup = a.ptr + g0 * a.colStride;
       heap.pool!.run(
@@ -132,7 +143,7 @@ function gemmSharedB(heap: WasmHeap, M: number, N: number, K: number, a: HeapMat
 function gemmSharedA(heap: WasmHeap, M: number, N: number, K: number, a: HeapMatrix, b: HeapMatrix, c: number, ldc: number, o: Blocking): void {
   const { kc, nc, parts, tileBytes } = o;
   const mPad = roundUp(M, GEMM_MR);
-  const group = kc * Math.max(1, Math.floor(gemmLimits.deepBytes / (mPad * kc * 4)));
+  const group = groupDepth(mPad, kc);
   const aBytes = mPad * Math.min(group, K) * 4;
   const columns = splitRange(Math.min(nc, N), parts, GEMM_NR);
   // The first column block is the widest, so its widest job bounds every job's packed B.
@@ -142,15 +153,13 @@ function gemmSharedA(heap: WasmHeap, M: number, N: number, K: number, a: HeapMat
   const packedA = (base + 15) & ~15;
   const packedB = (t: number) => packedA + aBytes + t * perJob;
   const tile = (t: number) => packedB(t) + bBytes;
-  const rowRanges = splitRange(M, heap.pool!.threads, GEMM_MR);
+  const rowRanges = splitRange(M, o.threads, GEMM_MR);
   for (let g0 = 0; g0 < K; g0 += group) {
     const depth = Math.min(group, K - g0);
-    const packs: number[][] = [];
-    for (let k0 = 0; k0 < depth; k0 += kc) {
-      const kk = Math.min(kc, depth - k0);
+    const packs = blocksOf(depth, kc).flatMap(([k0, kk]) => {
       const src = a.ptr + (g0 + k0) * a.colStride;
-      for (const [from, to] of rowRanges) packs.push([to - from, kk, src + from * a.rowStride, a.rowStride, a.colStride, packedA + 4 * (k0 * mPad + from * kk)]);
-    }
+      return rowRanges.map(([from, to]) => [to - from, kk, src + from * a.rowStride, a.rowStride, a.colStride, packedA + 4 * (k0 * mPad + from * kk)]);
+    });
     heap.pool!.run('packA', packs);
     const bGroup = b.ptr + g0 * b.rowStride;
     for (let j0 = 0; j0 < N; j0 += nc) {
