@@ -9,13 +9,18 @@ eps 1e-8, detached focusing weight, sum). mAP: the mean over classes of average 
 (scikit-learn's, which equals the official one without ties), in percent, after every epoch.
 
     python3 bench/pytorch_multifashion.py DIR --loss asl [--seed 0] [--threads 1] [--epochs 6] [--lr 1e-3]
-Prints one JSON line: {"loss", "seed", "mAP": [per epoch], "best", "seconds"}.
+Prints one JSON line: {"loss", "seed", "mAP": [per epoch], "best", "seconds"}. glibc keeps freed memory
+(bench/torch_malloc.py): the same numbers, several times faster on some hosts.
 """
 import argparse
 import json
 import os
 import sys
 import time
+
+from torch_malloc import keep_freed_memory
+
+keep_freed_memory()
 
 p = argparse.ArgumentParser()
 p.add_argument("dir")

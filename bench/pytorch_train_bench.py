@@ -16,11 +16,17 @@ operands, median of timed repetitions) at the same thread count: the rate the wo
 product is compared with (bench/train.bench.ts).
 
 Usage: python3 bench/pytorch_train_bench.py [--threads N] [--steps N] [--warmup N] [--models cnn,mlp,cnn-bn] [--matmul]
-Set OMP_NUM_THREADS / OPENBLAS_NUM_THREADS before starting it for a true one-thread run.
+Set OMP_NUM_THREADS / OPENBLAS_NUM_THREADS before starting it for a true one-thread run. glibc keeps
+freed memory (bench/torch_malloc.py; ASL_TORCH_MALLOC=default for glibc's defaults); the output's
+"malloc" says which.
 """
 import argparse
 import json
 import time
+
+from torch_malloc import keep_freed_memory
+
+MALLOC = keep_freed_memory()
 
 import torch
 import torch.nn as nn
@@ -104,7 +110,7 @@ def main():
     if a.threads > 0:
         torch.set_num_threads(a.threads)
     torch.manual_seed(0)
-    out = {"torch": torch.__version__, "threads": torch.get_num_threads()}
+    out = {"torch": torch.__version__, "threads": torch.get_num_threads(), "malloc": MALLOC}
     for name in a.models.split(","):
         model, x, y = MODELS[name]()
         out[name] = measure(model, x, y, a.steps, a.warmup)

@@ -15,7 +15,10 @@
  * threads (default: all cores). PyTorch runs bench/pytorch_train_bench.py through Debian's
  * /usr/bin/python3 three ways: one thread (OMP_NUM_THREADS=OPENBLAS_NUM_THREADS=1 and
  * torch.set_num_threads(1)), its default threads (as a user would run it; here torch reports 1
- * thread but OpenBLAS may use every core), and all cores (torch.set_num_threads(cores)).
+ * thread but OpenBLAS may use every core), and all cores (torch.set_num_threads(cores)). PyTorch's
+ * scripts keep freed memory in glibc's heap (bench/torch_malloc.py): on some hosts returning it to the
+ * kernel costs PyTorch most of its step (cnn-bn one thread 115 → 630 img/s on an AMD EPYC VM), which
+ * flattered the workbook's ratios; ASL_TORCH_MALLOC=default measures glibc's defaults (`pytorch.malloc`).
  * The machine is shared: each round also reports how many cores other processes kept busy while
  * tfjs ran (from /proc/stat), since two threads lose most of their gain when a core is taken.
  * The matMul report puts the workbook's best product rate next to PyTorch's on one thread (torch.mm,
@@ -184,7 +187,9 @@ async function main() {
           `ratio to one thread ${median(perRound).toFixed(3)} (target ≥ ${TARGETS[k]}), to default ${ratioDefault[k].toFixed(3)}, to all cores ${ratioCores[k].toFixed(3)}`,
       );
     }
-    result.pytorch = { oneThread, defaultThreads, allCores };
+    const malloc = rounds.map((r) => (r.torch && !('error' in r.torch) ? r.torch.malloc : undefined)).find((m) => m !== undefined) ?? null;
+    log(`  pytorch's freed memory: ${malloc === 'kept' ? 'kept in glibc\'s heap (bench/torch_malloc.py)' : "glibc's defaults"}`);
+    result.pytorch = { oneThread, defaultThreads, allCores, malloc };
     result.ratioToPytorchOneThread = ratioOne;
     result.ratioToPytorchDefaultThreads = ratioDefault;
     result.ratioToPytorchAllCores = ratioCores;
