@@ -89,6 +89,18 @@ def arm(loss):
     return {"tried": {f"{lr:g}": tried[lr] for lr in rates}, "chosen": best, "interior": rates[0] < best < rates[-1], "mAP": [tried[best], *more]}
 
 
+def host_cpu():
+    """The CPU's model name (Linux), recorded with runs at one rate: PyTorch's kernels differ by instruction set."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return None
+
+
 LABELS = {"bce": "CE", "focal": "focal (γ=2)", "asl": "ASL (γ−=4, m=0.05)"}
 if a.extend:
     if not a.at or "=" not in a.at:
@@ -106,6 +118,7 @@ if a.extend:
         "lr": lr,
         "seeds": SEEDS,
         "mAP": maps,
+        **({"host": host_cpu()} if host_cpu() else {}),
     }
     print(json.dumps(ref, indent=1, ensure_ascii=False))
     sys.exit(0)

@@ -63,7 +63,7 @@ export {
   learningCurves,
 } from './analysis/comparison-tables';
 export type { MeanSd, ArmSummary, PerClassRow, TercileName, TercileRow, TercileOptions, PanelSeries, PanelData } from './analysis/comparison-tables';
-export { pytorchReference, pytorchReferenceFile, referenceAtRateRows, referenceRows, referenceGapRows } from './analysis/pytorch-reference';
+export { pytorchReference, pytorchReferenceFile, referenceAtRateGapRows, referenceAtRateRows, referenceRows, referenceGapRows } from './analysis/pytorch-reference';
 export type { PytorchReference } from './analysis/pytorch-reference';
 export { gradientShareSeries, probabilitySeries, trackSeries, trackMean, windowMean, meanCurve, TRACK_WINDOWS } from './analysis/tracks';
 export type { TrackedRun, GradientShareSeries, ProbabilitySeries, GradientShareQuantity, ProbabilityQuantity, TrackQuantity, TrackWindow } from './analysis/tracks';

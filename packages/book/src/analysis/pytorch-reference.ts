@@ -38,6 +38,11 @@ const atRateSchema = z
     seeds: z.array(z.number().int()).min(1),
     /** Best-epoch validation mAP (%) per seed, in seed order. */
     mAP: z.array(z.number()).min(1),
+    /**
+     * The CPU the runs ran on, where recorded: PyTorch's kernels differ by instruction set, so the same
+     * seed gives slightly different numbers on another host (≈ 0.02 mAP points).
+     */
+    host: z.string().optional(),
   })
   .strict();
 
@@ -134,6 +139,28 @@ export function referenceGapRows(result: ComparisonResult, ref: PytorchReference
       workbook: formatDifference(wb),
       PyTorch: formatDifference(pt),
     };
+  });
+}
+
+/**
+ * The gains between losses within PyTorch over its `atRate` runs (more seeds than the search), paired
+ * by the seeds both arms trained: per pair, the two rates, the seeds, and better − worse ± its standard
+ * error with the verdict rule's status. A pair with an arm that has no such runs, or no seed in common,
+ * reads "not testable here" with the reason.
+ */
+export function referenceAtRateGapRows(ref: PytorchReference, pairs: ReadonlyArray<readonly [better: string, worse: string]>): Array<Record<string, string>> {
+  const runs = ref.atRate ?? {};
+  return pairs.map(([better, worse]) => {
+    const b = runs[better];
+    const w = runs[worse];
+    const row = (rates: string, seeds: string, gain: string) => ({ gain: `${better} − ${worse}`, rates, seeds, PyTorch: gain });
+    const missing = [better, worse].filter((arm) => !runs[arm]);
+    if (!b || !w) return row('—', '—', `not testable here (no runs at one rate for ${missing.join(' and ')})`);
+    const common = b.seeds.filter((seed) => w.seeds.includes(seed));
+    if (common.length === 0) return row(`${b.lr} / ${w.lr}`, '—', 'not testable here (no seed in common)');
+    const at = (a: typeof b) => common.map((seed) => a.mAP[a.seeds.indexOf(seed)]);
+    const c = compare(`PyTorch: ${better} > ${worse}`, at(b), at(w));
+    return row(`${b.lr} / ${w.lr}`, String(common.length), formatDifference(c));
   });
 }
 
