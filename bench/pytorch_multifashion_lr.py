@@ -112,14 +112,17 @@ if a.extend:
         ref = json.load(f)
     lr = float(lr_text)
     maps = list(pool.map(lambda s: run(loss, lr, s), SEEDS))
-    ref.setdefault("atRate", {})[LABELS[loss]] = {
+    entry = {
         "command": f"/usr/bin/python3 bench/pytorch_multifashion_lr.py DIR --extend FILE --at {loss}={lr_text} --seeds {a.seeds}",
         "date": datetime.date.today().isoformat(),
         "lr": lr,
         "seeds": SEEDS,
         "mAP": maps,
-        **({"host": host_cpu()} if host_cpu() else {}),
     }
+    host = host_cpu()
+    if host:
+        entry["host"] = host
+    ref.setdefault("atRate", {})[LABELS[loss]] = entry
     print(json.dumps(ref, indent=1, ensure_ascii=False))
     sys.exit(0)
 losses = a.losses.split(",")
