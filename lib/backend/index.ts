@@ -23,6 +23,7 @@ export {
   BATCH_NORM_TRAIN_GRAD_KERNEL,
   BATCH_NORM_RELU_TRAIN_KERNEL,
   RELU_GRAD_KERNEL,
+  MEAN_GRAD_KERNEL,
 } from './wasm-fixes';
 export type { WasmFixName } from './wasm-fixes';
 export { registerFusedOptimizerKernels, hasFusedOptimizerKernels, FUSED_ADAM_KERNEL, FUSED_SGD_KERNEL, FUSED_EMA_KERNEL } from './fixes/fused-optimizer';

@@ -16,6 +16,8 @@
  * - `relu` (./fixes/relu): ReLU and its gradient in one pass each.
  * - `identity` (./fixes/identity): `Identity` (tfjs' clone of every tensor saved for the backward
  *   pass) and a `Cast` to the same dtype (Identity's gradient) share the data instead of copying it.
+ * - `mean` (./fixes/mean): `Mean` over adjacent axes before the last (global average pooling) and
+ *   its gradient in one pass each; tfjs' gradient builds a ones tensor in JavaScript.
  * - Optimizer updates: ./fixes/fused-optimizer (one-pass Adam/SGD kernels, registered separately).
  *
  * Every fix is tested for equality with the cpu backend (test/backend/) and benchmarked
@@ -28,17 +30,19 @@ import { replaceKernel, restoreKernel } from './fixes/kernel-api';
 import type { WasmKernelFunc } from './fixes/kernel-api';
 import { fusedMatMulWasm, matMulWasm } from './fixes/mat-mul';
 import { maxPoolGradWasm, maxPoolWasm } from './fixes/max-pool';
+import { registerMeanFix, unregisterMeanFix } from './fixes/mean';
 import { registerReluFix, unregisterReluFix } from './fixes/relu';
 
 export { im2colTransposedInto } from './fixes/conv2d';
 export { transposeLastTwoInto, wasmSimdMatMulAvailable } from './fixes/mat-mul';
 export { batchNormTraining, markBatchNormRelu, BATCH_NORM_TRAIN_KERNEL, BATCH_NORM_TRAIN_GRAD_KERNEL, BATCH_NORM_RELU_TRAIN_KERNEL } from './fixes/batch-norm';
 export { RELU_GRAD_KERNEL } from './fixes/relu';
+export { MEAN_GRAD_KERNEL } from './fixes/mean';
 
 /** Names of the fixes, for reports and for switching single fixes off in benchmarks. */
-export type WasmFixName = 'conv2d' | 'conv2dBackpropFilter' | 'conv2dBackpropInput' | 'maxPool' | 'maxPoolGrad' | 'matMul' | 'batchNorm' | 'relu' | 'identity';
+export type WasmFixName = 'conv2d' | 'conv2dBackpropFilter' | 'conv2dBackpropInput' | 'maxPool' | 'maxPoolGrad' | 'matMul' | 'batchNorm' | 'relu' | 'identity' | 'mean';
 
-export const WASM_FIX_NAMES: readonly WasmFixName[] = ['conv2d', 'conv2dBackpropFilter', 'conv2dBackpropInput', 'maxPool', 'maxPoolGrad', 'matMul', 'batchNorm', 'relu', 'identity'];
+export const WASM_FIX_NAMES: readonly WasmFixName[] = ['conv2d', 'conv2dBackpropFilter', 'conv2dBackpropInput', 'maxPool', 'maxPoolGrad', 'matMul', 'batchNorm', 'relu', 'identity', 'mean'];
 
 /** How each fix is switched on and off: kernels it replaces, or its own register/unregister. */
 const FIXES: Record<WasmFixName, { kernels?: Record<string, WasmKernelFunc>; register?: () => void; unregister?: () => void }> = {
@@ -51,6 +55,7 @@ const FIXES: Record<WasmFixName, { kernels?: Record<string, WasmKernelFunc>; reg
   batchNorm: { register: registerBatchNormFix, unregister: unregisterBatchNormFix },
   relu: { register: registerReluFix, unregister: unregisterReluFix },
   identity: { kernels: { Identity: identityWasm, Cast: castWasm } },
+  mean: { register: registerMeanFix, unregister: unregisterMeanFix },
 };
 
 const active = new Set<WasmFixName>();

@@ -199,6 +199,7 @@ export function wasmFixSpeedups(log: (line: string) => void = () => {}): Record<
     batchNorm: ['cnn-bn'],
     relu: ['cnn-bn'],
     identity: ['cnn-bn'],
+    mean: ['cnn', 'cnn-bn'],
   };
   for (const fix of all) {
     const entry: Record<string, unknown> = {};

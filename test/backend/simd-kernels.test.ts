@@ -84,11 +84,11 @@ describe('wasm module writer', () => {
     assert.deepEqual(Array.from(view.subarray(8, 12)), [1.5, 2.5, 3.5, 8.5]);
   });
 
-  it('the kernel module validates and exports the product, Adam, convolution, batch-norm, ReLU and pooling kernels', () => {
+  it('the kernel module validates and exports the product, Adam, convolution, batch-norm, ReLU, pooling and mean kernels', () => {
     const bytes = simdKernelModuleBytes();
     assert.ok(WA.validate(bytes));
     const names = WA.Module.exports(new WA.Module(bytes)).map((e) => e.name).sort();
-    assert.deepEqual(names, ['adam', 'bnAffine', 'bnAffineRelu', 'bnBackward', 'bnBackwardMasked', 'bnSums', 'bnSumsGrad', 'bnSumsGradMasked', 'convFilterGrad', 'convForward', 'gemmColsDeep', 'gemmRows', 'gemmRowsDeep', 'macroKernel', 'maxPool2', 'maxPool2Grad', 'packA', 'packB', 'padImages', 'relu', 'reluGrad']);
+    assert.deepEqual(names, ['adam', 'bnAffine', 'bnAffineRelu', 'bnBackward', 'bnBackwardMasked', 'bnSums', 'bnSumsGrad', 'bnSumsGradMasked', 'channelTotals', 'convFilterGrad', 'convForward', 'gemmColsDeep', 'gemmRows', 'gemmRowsDeep', 'macroKernel', 'maxPool2', 'maxPool2Grad', 'meanMiddle', 'packA', 'packB', 'padImages', 'relu', 'reluGrad']);
   });
 });
 

@@ -41,9 +41,10 @@ interface Sums {
 /**
  * Per-channel S1 = Σ v, S2 = Σ v·u with u = a − shift and v = u (`grad` false) or b (`grad` true),
  * over P positions of C channels at float offsets `a`, `b`; with `mask` (a float offset), v is
- * taken as 0 where the value at `mask` is not > 0.
+ * taken as 0 where the value at `mask` is not > 0. `totalsOnly` (shift 0, not `grad`): S1 alone, by
+ * the SIMD kernel that skips S2 (S2 is then 0 for the SIMD part).
  */
-function channelSums(t: NormTarget, grad: boolean, a: number, b: number, P: number, C: number, shift: Float32Array, mask: number | null = null): Sums {
+function channelSums(t: NormTarget, grad: boolean, a: number, b: number, P: number, C: number, shift: Float32Array, mask: number | null = null, totalsOnly = false): Sums {
   const s1 = new Float64Array(C);
   const s2 = new Float64Array(C);
   const period = 4 * C;
@@ -60,7 +61,7 @@ function channelSums(t: NormTarget, grad: boolean, a: number, b: number, P: numb
     for (const o of outs) new Float64Array(heap.memory.buffer, o, 2 * period).fill(0);
     runJobs(
       heap,
-      mask !== null ? 'bnSumsGradMasked' : grad ? 'bnSumsGrad' : 'bnSums',
+      mask !== null ? 'bnSumsGradMasked' : grad ? 'bnSumsGrad' : totalsOnly ? 'channelTotals' : 'bnSums',
       groups.map(([c0, c1], i) => [4 * (a + c0 * period), grad ? 4 * (b + c0 * period) : 0, ...(mask !== null ? [4 * (mask + c0 * period)] : []), c1 - c0, period, shiftAt, accs[i], outs[i]]),
     );
     for (const o of outs) {
@@ -85,7 +86,7 @@ function channelSums(t: NormTarget, grad: boolean, a: number, b: number, P: numb
 
 /** Per-channel totals Σ over P positions of the P × C values at float offset `a` (a bias's gradient). */
 export function channelTotals(t: NormTarget, a: number, P: number, C: number): Float64Array {
-  return channelSums(t, false, a, 0, P, C, new Float32Array(C)).s1;
+  return channelSums(t, false, a, 0, P, C, new Float32Array(C), null, true).s1;
 }
 
 /** Expands per-channel values to one period (4·C floats) on the heap. */

@@ -1,6 +1,7 @@
 /**
  * Memory-bound passes of a conv net's training step (f32x4): batch-norm statistics and their
- * application, the batch-norm gradient, ReLU and its gradient, 2×2 max pooling and its gradient.
+ * application, the batch-norm gradient, ReLU and its gradient, 2×2 max pooling and its gradient,
+ * the mean over a middle axis (global average pooling).
  *
  * Per-channel passes over NHWC data with any channel count C use a *period* of 4·C floats: four
  * positions hold 4·C values, a whole number of f32x4 vectors, and the vector at offset g of every
@@ -27,6 +28,8 @@ export interface NormKernels {
    */
   bnSums(a: number, b: number, chunks: number, period: number, shift: number, acc: number, out: number): void;
   bnSumsGrad(a: number, b: number, chunks: number, period: number, shift: number, acc: number, out: number): void;
+  /** `bnSums` without a shift and only out[i] += Σ a (the same additions, half the memory traffic): a bias's gradient. */
+  channelTotals(a: number, b: number, chunks: number, period: number, shift: number, acc: number, out: number): void;
   /** `bnSumsGrad` with v = (y > 0 ? b : 0): the gradient through a ReLU fused after batch norm (y its output). */
   bnSumsGradMasked(a: number, b: number, y: number, chunks: number, period: number, shift: number, acc: number, out: number): void;
   /** y = x·scale + offset over `chunks` periods (parameters one period long). */
@@ -48,6 +51,12 @@ export interface NormKernels {
   maxPool2(x: number, y: number, r0: number, r1: number, outW: number, channels: number, inRow: number): void;
   /** Its gradient: dy to the first maximum of each window (row-major order), 0 elsewhere. */
   maxPool2Grad(x: number, dy: number, dx: number, r0: number, r1: number, outW: number, channels: number, inRow: number): void;
+  /**
+   * Mean over the middle axis of `[outer, reduced, inner]` for outer rows [o0, o1): out[o, i] =
+   * (Σ_r x[o, r, i]) / n, summed in f32 in order of r, `rowBytes` = 4·inner a multiple of 16,
+   * `divisor` the address of n as a float32.
+   */
+  meanMiddle(x: number, out: number, o0: number, o1: number, reduced: number, rowBytes: number, divisor: number): void;
 }
 
 /** `for (off = 0; off < end; off += 16) body()` over byte offsets. */
@@ -80,8 +89,11 @@ function maskByPositive(f: FunctionBuilder, v: Local, base: Local, g: Local, zer
   f.get(v).get(base).get(g).i32Add().v128Load().get(zero).f32x4Gt().v128And().set(v);
 }
 
-/** The sums of the forward pass (`forward`), of the backward pass, or of the backward pass through a fused ReLU (`masked`). */
-function sumsFunction(name: string, forward: boolean, fma: boolean, masked = false): FunctionBuilder {
+/**
+ * The sums of the forward pass (`forward`), of the backward pass, or of the backward pass through a
+ * fused ReLU (`masked`); with `totalsOnly` (forward, no shift) only S1 = Σ a, the same additions.
+ */
+function sumsFunction(name: string, forward: boolean, fma: boolean, masked = false, totalsOnly = false): FunctionBuilder {
   const f = new FunctionBuilder(name, Array<'i32'>(masked ? 8 : 7).fill('i32'));
   const [a, b, m, chunks, period, shift, acc, out] = masked ? f.params : [f.params[0], f.params[1], f.params[1], ...f.params.slice(2)];
   const bytes = f.local('i32');
@@ -105,6 +117,10 @@ function sumsFunction(name: string, forward: boolean, fma: boolean, masked = fal
   vectors(f, g, bytes2, () => f.get(acc).get(g).i32Add().f32Const(0).f32x4Splat().v128Store());
   f.loop();
   vectors(f, g, bytes, () => {
+    if (totalsOnly) {
+      f.get(acc).get(g).i32Add().get(acc).get(g).i32Add().v128Load().get(a).get(g).i32Add().v128Load().f32x4Add().v128Store();
+      return;
+    }
     f.get(a).get(g).i32Add().v128Load().get(shift).get(g).i32Add().v128Load().f32x4Sub().set(u);
     if (forward) f.get(u).set(v);
     else f.get(b).get(g).i32Add().v128Load().set(v);
@@ -123,7 +139,7 @@ function sumsFunction(name: string, forward: boolean, fma: boolean, masked = fal
   // Fold the block into the float64 totals.
   f.i32Const(0).set(i);
   f.block().loop();
-  f.get(i).get(bytes2).i32GeS().brIf(1);
+  f.get(i).get(totalsOnly ? bytes : bytes2).i32GeS().brIf(1);
   f.get(out).get(i).i32Const(2).i32Mul().i32Add();
   f.get(out).get(i).i32Const(2).i32Mul().i32Add().f64Load();
   f.get(acc).get(i).i32Add().f32Load().f64PromoteF32().f64Add();
@@ -274,12 +290,44 @@ function poolFunction(name: string, grad: boolean): FunctionBuilder {
   return f;
 }
 
+function meanMiddleFunction(): FunctionBuilder {
+  const f = new FunctionBuilder('meanMiddle', Array<'i32'>(7).fill('i32'));
+  const [x, out, o0, o1, reduced, rowBytes, divisor] = f.params;
+  const o = f.local('i32');
+  const g = f.local('i32');
+  const r = f.local('i32');
+  const p = f.local('i32');
+  const block = f.local('i32');
+  const acc = f.local('v128');
+  const d = f.local('v128');
+  f.get(divisor).v128Load32Splat().set(d);
+  f.get(o0).set(o);
+  f.whileNot(
+    () => f.get(o).get(o1).i32GeS(),
+    () => {
+      f.get(x).get(o).get(reduced).i32Mul().get(rowBytes).i32Mul().i32Add().set(block);
+      vectors(f, g, rowBytes, () => {
+        f.f32Const(0).f32x4Splat().set(acc);
+        f.get(block).get(g).i32Add().set(p);
+        f.forUp(r, reduced, () => {
+          f.get(acc).get(p).v128Load().f32x4Add().set(acc);
+          f.addLocal(p, rowBytes);
+        });
+        f.get(out).get(o).get(rowBytes).i32Mul().i32Add().get(g).i32Add().get(acc).get(d).f32x4Div().v128Store();
+      });
+      f.addTo(o, 1);
+    },
+  );
+  return f;
+}
+
 /** The norm/activation/pooling kernels' functions for the module (./kernels). */
 export function normKernelFunctions(fma: boolean): FunctionBuilder[] {
   return [
     sumsFunction('bnSums', true, fma),
     sumsFunction('bnSumsGrad', false, fma),
     sumsFunction('bnSumsGradMasked', false, fma, true),
+    sumsFunction('channelTotals', true, fma, false, true),
     affineFunction(fma),
     affineFunction(fma, true),
     backwardFunction(fma),
@@ -288,5 +336,6 @@ export function normKernelFunctions(fma: boolean): FunctionBuilder[] {
     reluGradFunction(),
     poolFunction('maxPool2', false),
     poolFunction('maxPool2Grad', true),
+    meanMiddleFunction(),
   ];
 }
