@@ -13,16 +13,19 @@
  * threads; the warm-up runs every kernel on every layer first.
  */
 import * as tf from '../lib/core/tf';
+import { parseArgs } from 'node:util';
 import { initBackend, wasmThreads } from '../lib/backend/index';
 
-const args = process.argv.slice(2);
-const json = args.includes('--json');
-const numArg = (name: string, dflt: number) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? Number(args[i + 1]) : dflt;
+// Unknown flags are an error (parseArgs is strict by default).
+const { values } = parseArgs({ options: { json: { type: 'boolean', default: false }, reps: { type: 'string', default: '9' }, warmup: { type: 'string', default: '3' } } });
+const count = (flag: string, raw: string) => {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${flag} ${raw}: expected a whole number ≥ 1`);
+  return n;
 };
-const REPS = numArg('--reps', 9);
-const WARMUP = numArg('--warmup', 3);
+const json = values.json;
+const REPS = count('reps', values.reps);
+const WARMUP = count('warmup', values.warmup);
 
 interface Layer {
   model: string;
