@@ -91,8 +91,13 @@ const meanGradWasm: WasmKernelFunc = ({ inputs, backend, attrs }) => {
   return dx;
 };
 
-/** `Mean`'s gradient: `AslMeanGrad` where the backend has it and the axes suit it, else tfjs' formula. */
+/**
+ * `Mean`'s gradient: `AslMeanGrad` where the backend has it and the axes suit it, else the gradient
+ * tfjs registered (kept when this one replaces it).
+ */
 function registerMeanGradient(): void {
+  const tfjs = tf.getGradient('Mean');
+  if (!tfjs) throw new Error("mean fix: tfjs-core registered no gradient for 'Mean' (are its gradients loaded?)");
   registerGradientOnce({
     kernelName: 'Mean',
     inputsToSave: ['x'],
@@ -100,17 +105,9 @@ function registerMeanGradient(): void {
       const g = dy as tf.Tensor;
       const [x] = saved;
       const axis = (attrs as unknown as { axis: number | number[] }).axis;
-      const axes = reducedAxes(x.shape, axis);
       const fast = tf.getKernel(MEAN_GRAD_KERNEL, tf.getBackend()) !== undefined && g.dtype === 'float32' && middleAxesSplit(x.shape, axis) !== null;
-      return {
-        x: () => {
-          if (fast) return tf.engine().runKernel(MEAN_GRAD_KERNEL, { dy: g }, { shape: x.shape, axis } as unknown as tf.NamedAttrMap) as tf.Tensor;
-          // tfjs' own formula.
-          const expanded = x.shape.map((d, k) => (axes.includes(k) ? 1 : d));
-          const n = sizeOf(axes.map((k) => x.shape[k]));
-          return tf.div(tf.mul(tf.reshape(g, expanded), tf.ones(x.shape, 'float32')), n);
-        },
-      };
+      if (!fast) return tfjs.gradFunc(dy, saved, attrs);
+      return { x: () => tf.engine().runKernel(MEAN_GRAD_KERNEL, { dy: g }, { shape: x.shape, axis } as unknown as tf.NamedAttrMap) as tf.Tensor };
     },
   });
 }

@@ -114,7 +114,7 @@ function sumsFunction(name: string, forward: boolean, fma: boolean, masked = fal
   f.get(left).i32Const(0).i32LeS().brIf(1);
   // blk = min(left, SUM_BLOCK)
   f.get(left).i32Const(SUM_BLOCK).get(left).i32Const(SUM_BLOCK).i32LtS().select().set(blk);
-  vectors(f, g, bytes2, () => f.get(acc).get(g).i32Add().f32Const(0).f32x4Splat().v128Store());
+  vectors(f, g, totalsOnly ? bytes : bytes2, () => f.get(acc).get(g).i32Add().f32Const(0).f32x4Splat().v128Store());
   f.loop();
   vectors(f, g, bytes, () => {
     if (totalsOnly) {
