@@ -3,9 +3,9 @@
  * GotoBLAS way: for each `nc`-wide, `kc`-deep block of B, the block is packed once into
  * `GEMM_NR`-column panels; for each `mc`-row slice of A, A's block is packed into `GEMM_MR`-row
  * panels; the macro-kernel then sweeps panel × panel. Block sizes were tuned on this project's
- * machines (AMD EPYC, one wasm thread): 4 × 8 register blocks ran at ≈37 GFLOP/s, 6 × 8 (15 live
- * vectors, spilling) at ≈24; with fused multiply-adds (./features) the 4 × 8 micro-kernel alone
- * reaches ≈48. Packing is a plain copy (no re-layout beyond panels), so unlike XNNPACK's weight
+ * machines (AMD EPYC, one wasm thread): with fused multiply-adds (./features) the 3 × 12
+ * micro-kernel alone runs at ≈54 GFLOP/s and a whole product at ≈48 (see ./kernels for the other
+ * register blocks tried). Packing is a plain copy (no re-layout beyond panels), so unlike XNNPACK's weight
  * packing it costs a small fraction of the product, which matters when the right operand is new
  * every call (a layer's weights during training).
  */
@@ -20,10 +20,10 @@ export type { WasmHeap } from './wasm-api';
 export { GEMM_MC };
 
 
-/** Depth of a K slice: a B panel (kc × 8 floats = 16 KB) stays in L1 while A streams. */
+/** Depth of a K slice: a B panel (kc × 12 floats = 24 KB) stays in L1 while A streams. */
 export const GEMM_KC = 512;
-/** Columns of a B block (kc × nc floats ≤ 4 MB of packed scratch, whatever N is). */
-export const GEMM_NC = 2048;
+/** Columns of a B block (kc × nc floats ≤ 4 MB of packed scratch, whatever N is); a multiple of GEMM_NR. */
+export const GEMM_NC = 2040;
 /**
  * Most bytes of the shared packed operand of a group of blocks on several threads (default: all of
  * a 4096 × 512 weight). Settable so that tests can cover products of several groups cheaply.

@@ -8,7 +8,7 @@
  *   4096×512 weight costs about two thirds of the product itself, and tfjs' wasm product with a
  *   transpose flag is a slow scalar path. Here packing is a plain panel copy that takes any
  *   strides (so transposes are free), and the micro-kernel keeps `GEMM_MR` × `GEMM_NR` results
- *   in 8 f32x4 accumulators (few enough that V8 keeps them all in registers).
+ *   in 9 f32x4 accumulators (few enough that V8 keeps them all in registers).
  * - `adam`: one Adam/AdamW update, four lanes at a time (see ../fixes/fused-optimizer).
  * - Direct convolutions (./conv-kernels) and batch-norm, ReLU and pooling passes (./norm-kernels).
  *
@@ -26,12 +26,26 @@ import type { ConvKernels } from './conv-kernels';
 import { normKernelFunctions } from './norm-kernels';
 import type { NormKernels } from './norm-kernels';
 
-/** Rows per register block of the micro-kernel (4: one f32x4 of a transposed A, see packA). */
-export const GEMM_MR = 4;
+/**
+ * Rows per register block of the micro-kernel. 3 × 12 (9 f32x4 accumulators, 3 vectors of B and
+ * one splat of A: 13 live vectors) ran the micro-kernel at ≈54 GFLOP/s on one thread of this
+ * project's AMD EPYC host, 4 × 8 and 2 × 16 (8 accumulators) at ≈50; shapes that need 16 or more
+ * live vectors (4 × 12, 6 × 8), and, oddly, 5 × 8, spill in V8 and fall to 22–27. The tile's shape
+ * does not change any result: each element of C is summed over k in the same order whatever it is.
+ */
+export const GEMM_MR = 3;
 /** f32x4 vectors per register-block row. */
-const GEMM_NV = 2;
+const GEMM_NV = 3;
 /** Columns per register block. */
 export const GEMM_NR = 4 * GEMM_NV;
+
+/** Emits a copy of `count` floats from `src` to `dst` (byte addresses on the stack's locals), widest moves first. */
+function copyFloats(f: FunctionBuilder, dst: Local, src: Local, count: number): void {
+  let at = 0;
+  for (; count - at >= 4; at += 4) f.get(dst).get(src).v128Load(4 * at).v128Store(4 * at);
+  for (; count - at >= 2; at += 2) f.get(dst).get(src).i64Load(4 * at).i64Store(4 * at);
+  for (; count - at >= 1; at += 1) f.get(dst).get(src).f32Load(4 * at).f32Store(4 * at);
+}
 
 /**
  * Emits the element-wise copy of one panel for packA/packB: for p < depth, for lane < width,
@@ -56,6 +70,26 @@ function partialPanel(
 }
 
 /**
+ * Emits the copy of one full panel (every lane valid) with any strides: one pointer per lane
+ * (`lanes.length` of them), unrolled, so each element costs a load, a store and a pointer step.
+ * Writes `depth · lanes.length` floats from `dst` on and leaves `dst` after them; clobbers `p`.
+ */
+function fullPanel(f: FunctionBuilder, o: { base: Local; first: Local; laneStride: Local; depthStride: Local; depth: Local; dst: Local; p: Local; lanes: Local[] }): void {
+  const { lanes } = o;
+  f.get(o.base).get(o.first).get(o.laneStride).i32Mul().i32Add().set(lanes[0]);
+  for (let q = 1; q < lanes.length; q++) f.get(lanes[q - 1]).get(o.laneStride).i32Add().set(lanes[q]);
+  f.get(o.depth).set(o.p);
+  f.loop();
+  for (let q = 0; q < lanes.length; q++) {
+    f.get(o.dst).get(lanes[q]).f32Load(0).f32Store(4 * q);
+    f.addLocal(lanes[q], o.depthStride);
+  }
+  f.addTo(o.dst, 4 * lanes.length);
+  f.get(o.p).i32Const(1).i32Sub().tee(o.p).brIf(0);
+  f.end();
+}
+
+/**
  * `packA(mc, kc, a, rsA, csA, dst)`: copies the mc × kc block of A (element (i, p) at
  * a + i·rsA + p·csA) into row panels of `GEMM_MR` rows, each laid out p-major
  * (`dst[panel][p][r]`), zero-padding the last panel. Any strides, so Aᵀ packs as cheaply as A.
@@ -66,18 +100,19 @@ function packAFunction(): FunctionBuilder {
   const i = f.local('i32');
   const p = f.local('i32');
   const r = f.local('i32');
-  const rows = Array.from({ length: GEMM_MR }, () => f.local('i32'));
+  const rows = f.locals('i32', GEMM_MR);
   const src = f.local('i32');
   const full = f.local('i32');
   const d = f.local('i32');
   const panelBytes = f.local('i32');
   f.i32Const(0).set(i);
-  // Transposed A (rows contiguous: rsA = 4): a panel's GEMM_MR (= 4) values at one p are one
-  // vector of the source, so full panels are packed p-outer with vector copies, reading the source
-  // row by row (column-wise reads with a power-of-two stride thrash the L1 cache).
+  // Transposed A (rows contiguous: rsA = 4): a panel's GEMM_MR values at one p are adjacent in
+  // the source, so full panels are packed p-outer with block copies, reading the source row by
+  // row (column-wise reads with a power-of-two stride thrash the L1 cache).
   f.get(rsA).i32Const(4).i32Eq().if();
   {
-    f.get(mc).i32Const(-GEMM_MR).i32And().set(full);
+    // full = mc − mc mod GEMM_MR
+    f.get(mc).i32Const(GEMM_MR).i32DivU().i32Const(GEMM_MR).i32Mul().set(full);
     f.get(kc).i32Const(4 * GEMM_MR).i32Mul().set(panelBytes);
     f.forUp(p, kc, () => {
       f.get(a).get(p).get(csA).i32Mul().i32Add().set(src);
@@ -86,8 +121,8 @@ function packAFunction(): FunctionBuilder {
         r,
         full,
         () => {
-          f.get(d).get(src).v128Load().v128Store();
-          f.addTo(src, 16);
+          copyFloats(f, d, src, GEMM_MR);
+          f.addTo(src, 4 * GEMM_MR);
           f.addLocal(d, panelBytes);
         },
         GEMM_MR,
@@ -100,25 +135,10 @@ function packAFunction(): FunctionBuilder {
   f.block().loop();
   f.get(i).get(mc).i32GeS().brIf(1);
   f.get(mc).get(i).i32Sub().i32Const(GEMM_MR).i32GeS().if();
-  {
-    // A full panel: GEMM_MR row pointers, unrolled.
-    f.get(a).get(i).get(rsA).i32Mul().i32Add().set(rows[0]);
-    for (let q = 1; q < GEMM_MR; q++) f.get(rows[q - 1]).get(rsA).i32Add().set(rows[q]);
-    f.get(kc).set(p);
-    f.loop();
-    for (let q = 0; q < GEMM_MR; q++) {
-      f.get(dst).get(rows[q]).f32Load(0).f32Store(4 * q);
-      f.addLocal(rows[q], csA);
-    }
-    f.addTo(dst, 4 * GEMM_MR);
-    f.get(p).i32Const(1).i32Sub().tee(p).brIf(0);
-    f.end();
-  }
+  fullPanel(f, { base: a, first: i, laneStride: rsA, depthStride: csA, depth: kc, dst, p, lanes: rows });
   f.else();
-  {
-    // The last, partial panel: rows past mc are zeros.
-    partialPanel(f, { base: a, first: i, limit: mc, width: GEMM_MR, laneStride: rsA, depthStride: csA, depth: kc, dst, p, lane: r, src });
-  }
+  // The last, partial panel: rows past mc are zeros.
+  partialPanel(f, { base: a, first: i, limit: mc, width: GEMM_MR, laneStride: rsA, depthStride: csA, depth: kc, dst, p, lane: r, src });
   f.end();
   f.addTo(i, GEMM_MR);
   f.br(0);
@@ -129,7 +149,8 @@ function packAFunction(): FunctionBuilder {
 /**
  * `packB(kc, N, b, rsB, csB, dst)`: copies the kc × N block of B (element (p, j) at
  * b + p·rsB + j·csB) into column panels of `GEMM_NR` columns, each p-major (`dst[panel][p][c]`),
- * zero-padding the last panel. Row-major B (csB = 4) copies two vectors per row.
+ * zero-padding the last panel. Row-major B (csB = 4) copies `GEMM_NV` vectors per row; other
+ * strides (Bᵀ, a layer's weight in the input gradient) go through one pointer per column.
  */
 function packBFunction(): FunctionBuilder {
   const f = new FunctionBuilder('packB', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
@@ -138,11 +159,13 @@ function packBFunction(): FunctionBuilder {
   const p = f.local('i32');
   const q = f.local('i32');
   const src = f.local('i32');
+  const columns = f.locals('i32', GEMM_NR);
   f.i32Const(0).set(j);
   f.block().loop();
   f.get(j).get(N).i32GeS().brIf(1);
-  f.get(N).get(j).i32Sub().i32Const(GEMM_NR).i32GeS().get(csB).i32Const(4).i32Eq().i32And().if();
+  f.get(N).get(j).i32Sub().i32Const(GEMM_NR).i32GeS().if();
   {
+    f.get(csB).i32Const(4).i32Eq().if();
     f.get(b).get(j).i32Const(4).i32Mul().i32Add().set(src);
     f.get(kc).set(p);
     f.loop();
@@ -151,10 +174,13 @@ function packBFunction(): FunctionBuilder {
     f.addTo(dst, 4 * GEMM_NR);
     f.get(p).i32Const(1).i32Sub().tee(p).brIf(0);
     f.end();
+    f.else();
+    fullPanel(f, { base: b, first: j, laneStride: csB, depthStride: rsB, depth: kc, dst, p, lanes: columns });
+    f.end();
   }
   f.else();
   {
-    // A partial or strided panel, one element at a time; columns past N are zeros.
+    // The last, partial panel, one element at a time; columns past N are zeros.
     partialPanel(f, { base: b, first: j, limit: N, width: GEMM_NR, laneStride: csB, depthStride: rsB, depth: kc, dst, p, lane: q, src });
   }
   f.end();
@@ -166,8 +192,8 @@ function packBFunction(): FunctionBuilder {
 
 /**
  * `macroKernel(mc, N, kc, pa, pb, c, ldc, accumulate, tile)`: C[mc × N] = (or +=) the product of
- * a packed A block and a packed B block. Register blocks of `GEMM_MR` × `GEMM_NR` (8 f32x4
- * accumulators), B panels outermost so a panel (kc · 32 bytes) stays in L1 while the A block
+ * a packed A block and a packed B block. Register blocks of `GEMM_MR` × `GEMM_NR` (9 f32x4
+ * accumulators), B panels outermost so a panel (kc · 48 bytes) stays in L1 while the A block
  * streams from L2. Edge blocks go through `tile` (GEMM_MR·GEMM_NR floats of scratch) and only
  * their valid part is written. Multiply-adds are fused where the engine has FMA (./features).
  */
@@ -277,8 +303,8 @@ function adamFunction(): FunctionBuilder {
   return f;
 }
 
-/** Rows of an A block (mc × kc floats = 512 KB, an L2-sized block); a multiple of GEMM_MR. */
-export const GEMM_MC = 256;
+/** Rows of an A block (mc × kc floats ≈ 512 KB, an L2-sized block); a multiple of GEMM_MR. */
+export const GEMM_MC = 255;
 
 /** Positions of the product's functions in the module (for `call`). */
 const PACK_A = 0;

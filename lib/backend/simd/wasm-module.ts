@@ -261,6 +261,14 @@ export class FunctionBuilder {
     return this.op(0x5b);
   }
 
+  // i64 (8-byte copies: two f32s moved bit for bit). Alignment hint 4 bytes (f32 data).
+  i64Load(offset = 0): this {
+    return this.op(0x29, 2, ...unsignedLeb(offset));
+  }
+  i64Store(offset = 0): this {
+    return this.op(0x37, 2, ...unsignedLeb(offset));
+  }
+
   // f64 scalars (accumulating sums across blocks).
   f64Load(offset = 0): this {
     return this.op(0x2b, 3, ...unsignedLeb(offset));
